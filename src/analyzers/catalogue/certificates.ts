@@ -1,0 +1,77 @@
+// Checks of the runbook section 'Certificates'. This text is the user documentation (docs/checks.md).
+import type { CheckDefinition } from './types.js';
+
+export const certificatesChecks = [
+  {
+    id: 'CertManagerUnhealthy',
+    severity: 'critical',
+    area: 'Certificates',
+    title: 'Cert manager unhealthy',
+    description: 'Cert-manager, cainjector or webhook not ready',
+    runbook: ['Check cert-manager working'],
+  },
+  {
+    id: 'CertificateNotReady',
+    severity: 'critical',
+    area: 'Certificates',
+    title: 'Certificate not ready',
+    description: 'Certificate Ready=False, with reason, message and the failing CertificateRequest/Order/Challenge chain',
+    runbook: ['Kubectl describe certificates.cert-manager.io -A'],
+  },
+  {
+    id: 'CertificateExpiringSoon',
+    severity: 'warning',
+    area: 'Certificates',
+    title: 'Certificate expiring soon',
+    description: 'NotAfter within 14 days and past renewalTime (renewal not happening); C within 3 days',
+    runbook: [],
+  },
+  {
+    id: 'CertificateExpired',
+    severity: 'critical',
+    area: 'Certificates',
+    title: 'Certificate expired',
+    description: 'NotAfter in the past',
+    runbook: [],
+  },
+  {
+    id: 'CertificateIssuerNotReady',
+    severity: 'critical',
+    area: 'Certificates',
+    title: 'Certificate issuer not ready',
+    description: 'IssuerRef names a missing Issuer/ClusterIssuer, or one with Ready=False',
+    runbook: ['Check if correct Issuer and ClusterIssuer are configured'],
+  },
+  {
+    id: 'CertificateRenewalOverdue',
+    severity: 'warning',
+    area: 'Certificates',
+    title: 'Certificate renewal overdue',
+    description: 'Ready but renewalTime is in the past, or Issuing=False with failedIssuanceAttempts > 0',
+    runbook: [],
+  },
+  {
+    id: 'CertificateRequestFailed',
+    severity: 'critical',
+    area: 'Certificates',
+    title: 'Certificate request failed',
+    description: 'The current CertificateRequest is Denied, Failed, InvalidRequest, or Pending for > 10 min',
+    runbook: [],
+  },
+  {
+    id: 'ACMEOrderFailed',
+    severity: 'critical',
+    area: 'Certificates',
+    title: 'Acme order failed',
+    description: 'Order in state invalid / errored, with reason',
+    runbook: ['Kubectl describe orders.acme.cert-manager.io -A'],
+  },
+  {
+    id: 'ACMEChallengePending',
+    severity: 'warning',
+    area: 'Certificates',
+    title: 'Acme challenge pending',
+    description: 'Challenge not valid for > 10 min, with its reason (DNS propagation, HTTP-01 self check)',
+    runbook: ['Kubectl describe challenges.acme.cert-manager.io -A'],
+  },
+] as const satisfies readonly CheckDefinition[];

@@ -1,0 +1,56 @@
+// The contract between the engine and each analyzer.
+import type { ClusterReader } from '../cluster/view.js';
+import type { KindName } from '../model/kinds.js';
+import type { ObjectRef } from '../model/meta.js';
+import type { CheckId, Severity } from './catalogue.js';
+import type { AnalysisSettings } from './settings.js';
+
+/** The concrete object a finding is about: a pod and, where it matters, one of its containers. */
+export interface FindingObject extends ObjectRef {
+  readonly container?: string;
+}
+
+export interface Finding {
+  readonly check: CheckId;
+  readonly severity: Severity;
+  /** The report this finding belongs to: the thing a human fixes (a pod's top-level controller). */
+  readonly subject: ObjectRef;
+  readonly object: FindingObject;
+  /** One sentence that names the object and the cause. */
+  readonly message: string;
+  /** Bounded: recent events, reasons and exit codes, log lines. */
+  readonly evidence: readonly string[];
+  /** When the condition began, where the data shows it (RFC 3339). */
+  readonly firstSeen?: string;
+  /**
+   * Objects whose findings could explain this one (a Service's pods, a Certificate's issuer, ...).
+   * The root-cause rules (src/report) pick the explaining finding among them.
+   */
+  readonly related?: readonly ObjectRef[];
+}
+
+/** Out-of-view evidence gathered by the caller (live mode): previous-instance log lines. */
+export interface ExtraEvidence {
+  /** Keyed by `namespace/pod/container`; already redacted and bounded. */
+  readonly previousLogs?: ReadonlyMap<string, readonly string[]>;
+}
+
+export interface AnalysisContext {
+  readonly view: ClusterReader;
+  readonly settings: AnalysisSettings;
+  /** Milliseconds since the epoch: an injected clock, so that time-based checks are testable. */
+  readonly now: number;
+  readonly extra: ExtraEvidence;
+}
+
+export interface Analyzer {
+  readonly name: string;
+  readonly description: string;
+  /** Every check ID this analyzer may report. */
+  readonly checks: readonly CheckId[];
+  /** Kinds that must be loaded for the analyzer to run at all. */
+  readonly reads: readonly KindName[];
+  /** Kinds used when loaded (evidence, refinements), without which the analyzer still runs. */
+  readonly optionalReads?: readonly KindName[];
+  analyze(ctx: AnalysisContext): Finding[];
+}

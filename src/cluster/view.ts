@@ -1,0 +1,220 @@
+// The read-only cluster view the analyzers run on: parsed objects indexed by kind, namespace/name,
+// uid, labels, owner chain and events by involved object. Built once, never mutated afterwards.
+import type { ClusterEvent, Pod } from '../model/core.js';
+import type { KindMap, KindName } from '../model/kinds.js';
+import { KIND_DESCRIPTORS } from '../model/kinds.js';
+import type { KubeObject, LabelSelector, ObjectRef, OwnerReference } from '../model/meta.js';
+import type { UnparseableObject } from '../model/parse.js';
+import { matchesEqualitySelector, matchesLabelSelector } from './selectors.js';
+
+export interface ClusterSnapshot {
+  /** Parsed objects by kind. */
+  readonly objects: ReadonlyMap<KindName, readonly KubeObject[]>;
+  /**
+   * Kinds whose complete list is known (live: listed successfully; files: at least one object of
+   * the kind present). An analyzer that needs a kind outside this set is skipped, so that "no
+   * ConfigMap in the dump" never reads as "every ConfigMap is missing".
+   */
+  readonly loadedKinds: ReadonlySet<KindName>;
+  readonly unparseable: readonly UnparseableObject[];
+}
+
+/** The read interface analyzers get; restricted to the kinds they declare. */
+export interface ClusterReader {
+  has(kind: KindName): boolean;
+  list<K extends KindName>(kind: K): readonly KindMap[K][];
+  inNamespace<K extends KindName>(kind: K, namespace: string): readonly KindMap[K][];
+  get<K extends KindName>(kind: K, namespace: string | undefined, name: string): KindMap[K] | undefined;
+  namespaces(): readonly string[];
+  /** Pods of a namespace selected by a set-based selector (workloads, NetworkPolicies). */
+  podsMatching(namespace: string, selector: LabelSelector | null | undefined): readonly Pod[];
+  /** Pods of a namespace selected by an equality selector (Services, Istio); empty selects none. */
+  podsWithLabels(namespace: string, labels: Readonly<Record<string, string>> | null | undefined): readonly Pod[];
+  podsOnNode(nodeName: string): readonly Pod[];
+  /** Events whose involved object is this one, most recent first. */
+  eventsFor(ref: { kind: string; namespace?: string | undefined; name: string }): readonly ClusterEvent[];
+  /** The controller owner of an object, as an object when the view has it. */
+  controllerOf(obj: KubeObject): { ref: OwnerReference; object?: KubeObject } | undefined;
+  /** The thing a human fixes: a pod's top-level controller (Deployment via ReplicaSet, CronJob via Job, ...). */
+  subjectOf(obj: KubeObject): ObjectRef;
+  readonly unparseable: readonly UnparseableObject[];
+}
+
+const keyOf = (namespace: string | undefined, name: string): string => `${namespace ?? ''}/${name}`;
+const EMPTY: readonly never[] = Object.freeze([]);
+
+function byTimestampDesc(a: ClusterEvent, b: ClusterEvent): number {
+  return (b.lastTimestamp ?? '').localeCompare(a.lastTimestamp ?? '');
+}
+
+export class ClusterView implements ClusterReader {
+  private readonly byKind = new Map<KindName, readonly KubeObject[]>();
+  private readonly byKey = new Map<KindName, Map<string, KubeObject>>();
+  private readonly byNamespace = new Map<KindName, Map<string, KubeObject[]>>();
+  private readonly byUid = new Map<string, KubeObject>();
+  private readonly podsByNode = new Map<string, Pod[]>();
+  private readonly eventsByObject = new Map<string, ClusterEvent[]>();
+  private readonly subjects = new WeakMap<KubeObject, ObjectRef>();
+  private readonly loaded: ReadonlySet<KindName>;
+  readonly unparseable: readonly UnparseableObject[];
+
+  constructor(snapshot: ClusterSnapshot) {
+    this.loaded = snapshot.loadedKinds;
+    this.unparseable = snapshot.unparseable;
+    for (const [kind, objects] of snapshot.objects) {
+      const keyed = new Map<string, KubeObject>();
+      const namespaced = new Map<string, KubeObject[]>();
+      for (const obj of objects) {
+        const { namespace, name, uid } = obj.metadata;
+        keyed.set(keyOf(namespace, name), obj);
+        if (uid) this.byUid.set(uid, obj);
+        if (namespace !== undefined) {
+          const list = namespaced.get(namespace);
+          if (list) list.push(obj);
+          else namespaced.set(namespace, [obj]);
+        }
+      }
+      this.byKind.set(kind, objects);
+      this.byKey.set(kind, keyed);
+      this.byNamespace.set(kind, namespaced);
+    }
+    for (const pod of this.list('Pod')) {
+      const nodeName = pod.spec.nodeName;
+      if (!nodeName) continue;
+      const list = this.podsByNode.get(nodeName);
+      if (list) list.push(pod);
+      else this.podsByNode.set(nodeName, [pod]);
+    }
+    for (const event of this.list('Event')) {
+      const key = `${event.involved.kind}/${keyOf(event.involved.namespace ?? event.metadata.namespace, event.involved.name)}`;
+      const list = this.eventsByObject.get(key);
+      if (list) list.push(event);
+      else this.eventsByObject.set(key, [event]);
+    }
+    for (const list of this.eventsByObject.values()) list.sort(byTimestampDesc);
+  }
+
+  has(kind: KindName): boolean {
+    return this.loaded.has(kind);
+  }
+
+  list<K extends KindName>(kind: K): readonly KindMap[K][] {
+    return (this.byKind.get(kind) ?? EMPTY) as readonly KindMap[K][];
+  }
+
+  inNamespace<K extends KindName>(kind: K, namespace: string): readonly KindMap[K][] {
+    return (this.byNamespace.get(kind)?.get(namespace) ?? EMPTY) as readonly KindMap[K][];
+  }
+
+  get<K extends KindName>(kind: K, namespace: string | undefined, name: string): KindMap[K] | undefined {
+    const scoped = KIND_DESCRIPTORS[kind].namespaced ? namespace : undefined;
+    return this.byKey.get(kind)?.get(keyOf(scoped, name)) as KindMap[K] | undefined;
+  }
+
+  namespaces(): readonly string[] {
+    const names = new Set<string>();
+    for (const ns of this.list('Namespace')) names.add(ns.metadata.name);
+    for (const namespaced of this.byNamespace.values()) for (const ns of namespaced.keys()) names.add(ns);
+    return [...names].sort();
+  }
+
+  podsMatching(namespace: string, selector: LabelSelector | null | undefined): readonly Pod[] {
+    if (!selector) return EMPTY;
+    return this.inNamespace('Pod', namespace).filter((pod) => matchesLabelSelector(pod.metadata.labels, selector));
+  }
+
+  podsWithLabels(namespace: string, labels: Readonly<Record<string, string>> | null | undefined): readonly Pod[] {
+    if (!labels) return EMPTY;
+    return this.inNamespace('Pod', namespace).filter((pod) => matchesEqualitySelector(pod.metadata.labels, labels));
+  }
+
+  podsOnNode(nodeName: string): readonly Pod[] {
+    return this.podsByNode.get(nodeName) ?? EMPTY;
+  }
+
+  eventsFor(ref: { kind: string; namespace?: string | undefined; name: string }): readonly ClusterEvent[] {
+    return this.eventsByObject.get(`${ref.kind}/${keyOf(ref.namespace, ref.name)}`) ?? EMPTY;
+  }
+
+  controllerOf(obj: KubeObject): { ref: OwnerReference; object?: KubeObject } | undefined {
+    const owners = obj.metadata.ownerReferences ?? [];
+    const ref = owners.find((o) => o.controller) ?? (owners.length === 1 ? owners[0] : undefined);
+    if (!ref) return undefined;
+    const byUid = ref.uid ? this.byUid.get(ref.uid) : undefined;
+    const object = byUid ?? this.findOwner(ref, obj.metadata.namespace);
+    return object ? { ref, object } : { ref };
+  }
+
+  subjectOf(obj: KubeObject): ObjectRef {
+    const cached = this.subjects.get(obj);
+    if (cached) return cached;
+    const subject = this.resolveSubject(obj);
+    this.subjects.set(obj, subject);
+    return subject;
+  }
+
+  private findOwner(ref: OwnerReference, namespace: string | undefined): KubeObject | undefined {
+    const kind = ref.kind as KindName;
+    if (!Object.hasOwn(KIND_DESCRIPTORS, kind)) return undefined;
+    return this.get(kind, namespace, ref.name);
+  }
+
+  private resolveSubject(obj: KubeObject): ObjectRef {
+    const namespace = obj.metadata.namespace;
+    let current: ObjectRef = refWithoutApi(obj);
+    let currentObject: KubeObject | undefined = obj;
+    // Follow controller owners up to the top (bounded: owner chains are short, cycles are possible in bad data).
+    for (let depth = 0; depth < 5 && currentObject; depth += 1) {
+      const owner = this.controllerOf(currentObject);
+      if (!owner || !ROLL_UP_KINDS.has(owner.ref.kind)) break;
+      if (owner.object) {
+        current = refWithoutApi(owner.object);
+        currentObject = owner.object;
+        continue;
+      }
+      // The owner is not in the view (a partial dump): name it from the reference, and infer a
+      // ReplicaSet's Deployment from the pod-template-hash suffix that the Deployment controller adds.
+      current = { apiVersion: owner.ref.apiVersion, kind: owner.ref.kind, name: owner.ref.name, ...(namespace ? { namespace } : {}), ...(owner.ref.uid ? { uid: owner.ref.uid } : {}) };
+      if (owner.ref.kind === 'ReplicaSet') {
+        const hash = currentObject.metadata.labels?.['pod-template-hash'];
+        if (hash && owner.ref.name.endsWith(`-${hash}`)) {
+          current = { apiVersion: 'apps/v1', kind: 'Deployment', name: owner.ref.name.slice(0, -hash.length - 1), ...(namespace ? { namespace } : {}) };
+        }
+      }
+      break;
+    }
+    return current;
+  }
+}
+
+/** Owner kinds that findings roll up to; anything else (e.g. a custom operator's CR) stops the roll-up. */
+const ROLL_UP_KINDS: ReadonlySet<string> = new Set(['ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);
+
+function refWithoutApi(obj: KubeObject): ObjectRef {
+  const { name, namespace, uid } = obj.metadata;
+  return { apiVersion: obj.apiVersion, kind: obj.kind, name, ...(namespace ? { namespace } : {}), ...(uid ? { uid } : {}) };
+}
+
+/**
+ * A view that lets an analyzer read only the kinds it declared, so that the declared inputs (used
+ * to skip analyzers and, in the controller, to map changes to subjects) cannot drift from the code.
+ */
+export function restrictView(view: ClusterReader, allowed: ReadonlySet<KindName>, analyzer: string): ClusterReader {
+  const guard = (kind: KindName): void => {
+    if (!allowed.has(kind)) throw new Error(`analyzer ${analyzer} reads ${kind} but does not declare it`);
+  };
+  return {
+    has: (kind) => view.has(kind),
+    list: (kind) => (guard(kind), view.list(kind)),
+    inNamespace: (kind, namespace) => (guard(kind), view.inNamespace(kind, namespace)),
+    get: (kind, namespace, name) => (guard(kind), view.get(kind, namespace, name)),
+    namespaces: () => view.namespaces(),
+    podsMatching: (namespace, selector) => (guard('Pod'), view.podsMatching(namespace, selector)),
+    podsWithLabels: (namespace, labels) => (guard('Pod'), view.podsWithLabels(namespace, labels)),
+    podsOnNode: (nodeName) => (guard('Pod'), view.podsOnNode(nodeName)),
+    eventsFor: (ref) => (guard('Event'), view.eventsFor(ref)),
+    controllerOf: (obj) => view.controllerOf(obj),
+    subjectOf: (obj) => view.subjectOf(obj),
+    unparseable: view.unparseable,
+  };
+}

@@ -1,0 +1,106 @@
+// The registry of every kind the analyzers may read: how to recognise it in a dump, how to list it
+// live, and the zod schema that parses it. One entry per kind; a kind may be served under several
+// API versions (Events in core/v1 and events.k8s.io/v1; Istio in v1, v1beta1 and v1alpha3).
+import type { z } from 'zod';
+import { daemonSet, deployment, job, cronJob, replicaSet, statefulSet } from './apps.js';
+import type { CronJob, DaemonSet, Deployment, Job, ReplicaSet, StatefulSet } from './apps.js';
+import {
+  configMap, coreEvent, eventsV1Event, limitRange, namespace, node, persistentVolume, persistentVolumeClaim, pod,
+  resourceQuota, secret, service, serviceAccount,
+} from './core.js';
+import type {
+  ClusterEvent, ConfigMap, LimitRange, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, ResourceQuota,
+  Secret, Service, ServiceAccount,
+} from './core.js';
+import { endpointSlice } from './discovery.js';
+import type { EndpointSlice } from './discovery.js';
+import { apiService, podMetrics } from './metrics.js';
+import type { APIService, PodMetrics } from './metrics.js';
+import { storageClass } from './storage.js';
+import type { StorageClass } from './storage.js';
+
+/** The parsed type of each kind, by the kind's name. Extend it together with KIND_DESCRIPTORS. */
+export interface KindMap {
+  Pod: Pod;
+  Node: Node;
+  Namespace: Namespace;
+  ConfigMap: ConfigMap;
+  Secret: Secret;
+  ServiceAccount: ServiceAccount;
+  PersistentVolumeClaim: PersistentVolumeClaim;
+  PersistentVolume: PersistentVolume;
+  ResourceQuota: ResourceQuota;
+  LimitRange: LimitRange;
+  Service: Service;
+  Event: ClusterEvent;
+  Deployment: Deployment;
+  ReplicaSet: ReplicaSet;
+  StatefulSet: StatefulSet;
+  DaemonSet: DaemonSet;
+  Job: Job;
+  CronJob: CronJob;
+  StorageClass: StorageClass;
+  EndpointSlice: EndpointSlice;
+  APIService: APIService;
+  PodMetrics: PodMetrics;
+}
+export type KindName = keyof KindMap;
+
+export interface KindVariant {
+  /** API group; '' for the core group. */
+  readonly group: string;
+  readonly version: string;
+  readonly schema: z.ZodType<unknown>;
+}
+
+export interface KindDescriptor<K extends KindName = KindName> {
+  readonly name: K;
+  readonly plural: string;
+  readonly namespaced: boolean;
+  /** Served in preference order: live mode lists the first variant the cluster serves. */
+  readonly variants: readonly KindVariant[];
+  /** Listed as PartialObjectMetadata only, so that no data of the object ever enters the process. */
+  readonly metadataOnly?: boolean;
+  /** Comes with an add-on (a CRD or an aggregated API): its absence is expected, not an error. */
+  readonly optional?: boolean;
+}
+
+function kind<K extends KindName>(d: KindDescriptor<K>): KindDescriptor<K> {
+  return d;
+}
+const v = (group: string, version: string, schema: z.ZodType<unknown>): KindVariant => ({ group, version, schema });
+
+export const KIND_DESCRIPTORS: { readonly [K in KindName]: KindDescriptor<K> } = {
+  Pod: kind({ name: 'Pod', plural: 'pods', namespaced: true, variants: [v('', 'v1', pod)] }),
+  Node: kind({ name: 'Node', plural: 'nodes', namespaced: false, variants: [v('', 'v1', node)] }),
+  Namespace: kind({ name: 'Namespace', plural: 'namespaces', namespaced: false, variants: [v('', 'v1', namespace)] }),
+  ConfigMap: kind({ name: 'ConfigMap', plural: 'configmaps', namespaced: true, variants: [v('', 'v1', configMap)] }),
+  Secret: kind({ name: 'Secret', plural: 'secrets', namespaced: true, metadataOnly: true, variants: [v('', 'v1', secret)] }),
+  ServiceAccount: kind({ name: 'ServiceAccount', plural: 'serviceaccounts', namespaced: true, variants: [v('', 'v1', serviceAccount)] }),
+  PersistentVolumeClaim: kind({ name: 'PersistentVolumeClaim', plural: 'persistentvolumeclaims', namespaced: true, variants: [v('', 'v1', persistentVolumeClaim)] }),
+  PersistentVolume: kind({ name: 'PersistentVolume', plural: 'persistentvolumes', namespaced: false, variants: [v('', 'v1', persistentVolume)] }),
+  ResourceQuota: kind({ name: 'ResourceQuota', plural: 'resourcequotas', namespaced: true, variants: [v('', 'v1', resourceQuota)] }),
+  LimitRange: kind({ name: 'LimitRange', plural: 'limitranges', namespaced: true, variants: [v('', 'v1', limitRange)] }),
+  Service: kind({ name: 'Service', plural: 'services', namespaced: true, variants: [v('', 'v1', service)] }),
+  Event: kind({ name: 'Event', plural: 'events', namespaced: true, variants: [v('events.k8s.io', 'v1', eventsV1Event), v('', 'v1', coreEvent)] }),
+  Deployment: kind({ name: 'Deployment', plural: 'deployments', namespaced: true, variants: [v('apps', 'v1', deployment)] }),
+  ReplicaSet: kind({ name: 'ReplicaSet', plural: 'replicasets', namespaced: true, variants: [v('apps', 'v1', replicaSet)] }),
+  StatefulSet: kind({ name: 'StatefulSet', plural: 'statefulsets', namespaced: true, variants: [v('apps', 'v1', statefulSet)] }),
+  DaemonSet: kind({ name: 'DaemonSet', plural: 'daemonsets', namespaced: true, variants: [v('apps', 'v1', daemonSet)] }),
+  Job: kind({ name: 'Job', plural: 'jobs', namespaced: true, variants: [v('batch', 'v1', job)] }),
+  CronJob: kind({ name: 'CronJob', plural: 'cronjobs', namespaced: true, variants: [v('batch', 'v1', cronJob)] }),
+  StorageClass: kind({ name: 'StorageClass', plural: 'storageclasses', namespaced: false, variants: [v('storage.k8s.io', 'v1', storageClass)] }),
+  EndpointSlice: kind({ name: 'EndpointSlice', plural: 'endpointslices', namespaced: true, variants: [v('discovery.k8s.io', 'v1', endpointSlice)] }),
+  APIService: kind({ name: 'APIService', plural: 'apiservices', namespaced: false, variants: [v('apiregistration.k8s.io', 'v1', apiService)] }),
+  PodMetrics: kind({ name: 'PodMetrics', plural: 'pods', namespaced: true, optional: true, variants: [v('metrics.k8s.io', 'v1beta1', podMetrics)] }),
+};
+
+export const KIND_NAMES = Object.keys(KIND_DESCRIPTORS) as KindName[];
+
+export function apiVersionOf(variant: KindVariant): string {
+  return variant.group ? `${variant.group}/${variant.version}` : variant.version;
+}
+
+export function isKindName(name: string): name is KindName {
+  return Object.hasOwn(KIND_DESCRIPTORS, name);
+}

@@ -1,0 +1,88 @@
+// Root-cause linking. One table says which checks can explain which: a dependent finding names the
+// objects that could explain it (`related`), and an active finding of an explaining check on one of
+// those objects (or whose subject is one of them) becomes its `rootCause`.
+import type { CheckId } from '../analyzers/catalogue.js';
+import { SEVERITY_RANK } from '../analyzers/catalogue.js';
+import type { Finding } from '../analyzers/types.js';
+import type { ObjectRef } from '../model/meta.js';
+
+export interface RootCauseRule {
+  readonly dependent: CheckId;
+  /** Checks that explain the dependent, most specific first. */
+  readonly causes: readonly CheckId[];
+}
+
+/** Why a pod does not serve: the pod-level checks that explain a backend without ready endpoints. */
+const POD_FAILURES: readonly CheckId[] = [
+  'PodCrashLooping', 'PodOOMKilled', 'PodImagePullFailed', 'PodImagePullSecretMissing', 'PodConfigMissing',
+  'PodVolumeMountFailed', 'PodStartCommandFailed', 'PodExecFormatError', 'PodRunAsNonRootViolation',
+  'PodUnschedulable', 'PodRequestsExceedNodeCapacity', 'PodSidecarNotReady', 'PodNotReady', 'PodPendingTooLong',
+  'WorkloadQuotaExceeded', 'WorkloadLimitRangeViolation', 'WorkloadServiceAccountMissing', 'WorkloadAdmissionDenied',
+];
+
+export const ROOT_CAUSE_RULES: readonly RootCauseRule[] = [
+  { dependent: 'PodUnschedulable', causes: ['PVCPending', 'PVCStorageClassMissing', 'NodeNotReady'] },
+  { dependent: 'PodVolumeMountFailed', causes: ['PVCPending', 'PVCStorageClassMissing', 'PVCAccessModeConflict'] },
+  { dependent: 'PodPendingTooLong', causes: ['PVCPending', 'PVCStorageClassMissing'] },
+  { dependent: 'PVCPending', causes: ['PVCStorageClassMissing'] },
+  { dependent: 'WorkloadReplicasUnavailable', causes: POD_FAILURES },
+  { dependent: 'WorkloadRolloutStuck', causes: POD_FAILURES },
+  { dependent: 'ServiceNoReadyEndpoints', causes: POD_FAILURES },
+];
+
+const refKey = (ref: ObjectRef): string => `${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
+
+export interface LinkedFinding extends Finding {
+  readonly rootCause?: { readonly check: CheckId; readonly subject: ObjectRef };
+}
+
+/**
+ * Links each finding to the finding that explains it, per the rules. A finding never explains
+ * itself, and links that would form a cycle are dropped (the first-linked finding stays a root).
+ */
+export function linkRootCauses(findings: readonly Finding[], rules: readonly RootCauseRule[] = ROOT_CAUSE_RULES): LinkedFinding[] {
+  const byObject = new Map<string, Finding[]>();
+  for (const finding of findings) {
+    for (const key of new Set([refKey(finding.object), refKey(finding.subject)])) {
+      const list = byObject.get(key);
+      if (list) list.push(finding);
+      else byObject.set(key, [finding]);
+    }
+  }
+  const rulesByDependent = new Map<CheckId, readonly CheckId[]>(rules.map((r) => [r.dependent, r.causes]));
+  const cause = new Map<Finding, Finding>();
+  for (const finding of findings) {
+    const causes = rulesByDependent.get(finding.check);
+    if (!causes || !finding.related?.length) continue;
+    let best: Finding | undefined;
+    for (const related of finding.related) {
+      for (const candidate of byObject.get(refKey(related)) ?? []) {
+        if (candidate === finding || !causes.includes(candidate.check)) continue;
+        if (!best || isBetterCause(candidate, best, causes)) best = candidate;
+      }
+    }
+    if (best && !reaches(cause, best, finding)) cause.set(finding, best);
+  }
+  return findings.map((finding) => {
+    const root = cause.get(finding);
+    return root ? { ...finding, rootCause: { check: root.check, subject: root.subject } } : finding;
+  });
+}
+
+function isBetterCause(candidate: Finding, best: Finding, order: readonly CheckId[]): boolean {
+  const bySeverity = SEVERITY_RANK[candidate.severity] - SEVERITY_RANK[best.severity];
+  if (bySeverity !== 0) return bySeverity > 0;
+  const byOrder = order.indexOf(candidate.check) - order.indexOf(best.check);
+  if (byOrder !== 0) return byOrder < 0;
+  return refKey(candidate.object) < refKey(best.object);
+}
+
+/** Whether following causes from `from` arrives at `target` (which would make a cycle). */
+function reaches(cause: ReadonlyMap<Finding, Finding>, from: Finding, target: Finding): boolean {
+  let current: Finding | undefined = from;
+  for (let hops = 0; current && hops < 32; hops += 1) {
+    if (current === target) return true;
+    current = cause.get(current);
+  }
+  return false;
+}
