@@ -1,0 +1,77 @@
+// A minimal GET client on top of the kubeconfig's TLS and auth settings (client-node applies them).
+// Used where client-node's typed APIs do not fit: listing kinds generically with pagination and
+// requesting PartialObjectMetadata (Secrets: names only, their data never reaches this process).
+import http from 'node:http';
+import https from 'node:https';
+import type { KubeConfig } from '@kubernetes/client-node';
+
+export const PARTIAL_METADATA_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1beta1';
+
+export class KubeRequestError extends Error {
+  constructor(readonly status: number, readonly path: string, readonly reason: string) {
+    super(`GET ${path}: ${status} ${reason}`);
+    this.name = 'KubeRequestError';
+  }
+}
+
+export interface KubeGetter {
+  getJson(path: string, accept?: string): Promise<unknown>;
+  getText(path: string): Promise<string>;
+  readonly server: string;
+}
+
+export function kubeGetter(kc: KubeConfig, timeoutMs = 30_000): KubeGetter {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new Error('the kubeconfig has no current cluster (set a context with kubectl config use-context)');
+  const base = new URL(cluster.server);
+
+  async function request(path: string, accept: string): Promise<{ status: number; body: string }> {
+    const options: https.RequestOptions = {
+      method: 'GET',
+      protocol: base.protocol,
+      hostname: base.hostname,
+      port: base.port || (base.protocol === 'https:' ? 443 : 80),
+      path: `${base.pathname.replace(/\/$/, '')}${path}`,
+      headers: { Accept: accept },
+      timeout: timeoutMs,
+    };
+    await kc.applyToHTTPSOptions(options);
+    const transport = base.protocol === 'https:' ? https : http;
+    return new Promise((resolve, reject) => {
+      const req = transport.request(options, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      });
+      req.on('timeout', () => req.destroy(new Error(`GET ${path}: no answer from ${cluster!.server} within ${timeoutMs / 1000}s`)));
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  function failure(status: number, path: string, body: string): KubeRequestError {
+    let reason = body.slice(0, 300);
+    try {
+      const parsed = JSON.parse(body) as { message?: unknown };
+      if (typeof parsed.message === 'string') reason = parsed.message;
+    } catch {
+      // not a Status object: keep the raw text
+    }
+    return new KubeRequestError(status, path, reason);
+  }
+
+  return {
+    server: cluster.server,
+    async getJson(path, accept = 'application/json') {
+      const { status, body } = await request(path, accept);
+      if (status < 200 || status >= 300) throw failure(status, path, body);
+      return JSON.parse(body) as unknown;
+    },
+    async getText(path) {
+      const { status, body } = await request(path, 'text/plain, */*');
+      if (status < 200 || status >= 300) throw failure(status, path, body);
+      return body;
+    },
+  };
+}
