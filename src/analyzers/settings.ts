@@ -35,6 +35,7 @@ export const thresholdsSchema = z
     podUnschedulableAfter: duration.default(60_000),
     podPendingTooLongAfter: duration.default(600_000),
     podNotReadyAfter: duration.default(300_000),
+    serviceNoReadyEndpointsAfter: duration.default(180_000),
     replicasUnavailableAfter: duration.default(300_000),
     podStuckTerminatingGrace: duration.default(300_000),
     restartCountHigh: z.number().int().positive().default(32),

@@ -16,6 +16,8 @@ import { endpointSlice } from './discovery.js';
 import type { EndpointSlice } from './discovery.js';
 import { apiService, podMetrics } from './metrics.js';
 import type { APIService, PodMetrics } from './metrics.js';
+import { ingress, ingressClass, networkPolicy } from './networking.js';
+import type { Ingress, IngressClass, NetworkPolicy } from './networking.js';
 import { storageClass } from './storage.js';
 import type { StorageClass } from './storage.js';
 
@@ -43,6 +45,9 @@ export interface KindMap {
   EndpointSlice: EndpointSlice;
   APIService: APIService;
   PodMetrics: PodMetrics;
+  Ingress: Ingress;
+  IngressClass: IngressClass;
+  NetworkPolicy: NetworkPolicy;
 }
 export type KindName = keyof KindMap;
 
@@ -93,6 +98,9 @@ export const KIND_DESCRIPTORS: { readonly [K in KindName]: KindDescriptor<K> } =
   EndpointSlice: kind({ name: 'EndpointSlice', plural: 'endpointslices', namespaced: true, variants: [v('discovery.k8s.io', 'v1', endpointSlice)] }),
   APIService: kind({ name: 'APIService', plural: 'apiservices', namespaced: false, variants: [v('apiregistration.k8s.io', 'v1', apiService)] }),
   PodMetrics: kind({ name: 'PodMetrics', plural: 'pods', namespaced: true, optional: true, variants: [v('metrics.k8s.io', 'v1beta1', podMetrics)] }),
+  Ingress: kind({ name: 'Ingress', plural: 'ingresses', namespaced: true, variants: [v('networking.k8s.io', 'v1', ingress)] }),
+  IngressClass: kind({ name: 'IngressClass', plural: 'ingressclasses', namespaced: false, variants: [v('networking.k8s.io', 'v1', ingressClass)] }),
+  NetworkPolicy: kind({ name: 'NetworkPolicy', plural: 'networkpolicies', namespaced: true, variants: [v('networking.k8s.io', 'v1', networkPolicy)] }),
 };
 
 export const KIND_NAMES = Object.keys(KIND_DESCRIPTORS) as KindName[];
