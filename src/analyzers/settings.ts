@@ -38,6 +38,9 @@ export const thresholdsSchema = z
     serviceNoReadyEndpointsAfter: duration.default(180_000),
     replicasUnavailableAfter: duration.default(300_000),
     podStuckTerminatingGrace: duration.default(300_000),
+    // How long a past OOM kill, liveness or lifecycle-hook failure stays news (events live 1h by default).
+    podOOMKilledWithin: duration.default(3_600_000),
+    podEventsWithin: duration.default(3_600_000),
     restartCountHigh: z.number().int().positive().default(32),
     restartsPerHour: z.number().int().positive().default(5),
     cpuThrottledRatio: ratio.max(1).default(0.9),

@@ -34,6 +34,7 @@ export const objectMeta = z.object({
   creationTimestamp: z.string().optional(),
   deletionTimestamp: z.string().optional(),
   deletionGracePeriodSeconds: z.number().optional(),
+  finalizers: z.array(z.string()).optional(),
   labels: labelMap.optional(),
   annotations: keptAnnotations.optional(),
   ownerReferences: z.array(ownerReference).optional(),
