@@ -18,6 +18,8 @@ import { apiService, podMetrics } from './metrics.js';
 import type { APIService, PodMetrics } from './metrics.js';
 import { ingress, ingressClass, networkPolicy } from './networking.js';
 import type { Ingress, IngressClass, NetworkPolicy } from './networking.js';
+import { certificate, certificateRequest, challenge, clusterIssuer, issuer, order } from './certmanager.js';
+import type { Certificate, CertificateRequest, Challenge, ClusterIssuer, Issuer, Order } from './certmanager.js';
 import { storageClass } from './storage.js';
 import type { StorageClass } from './storage.js';
 
@@ -48,6 +50,12 @@ export interface KindMap {
   Ingress: Ingress;
   IngressClass: IngressClass;
   NetworkPolicy: NetworkPolicy;
+  Certificate: Certificate;
+  CertificateRequest: CertificateRequest;
+  Issuer: Issuer;
+  ClusterIssuer: ClusterIssuer;
+  Order: Order;
+  Challenge: Challenge;
 }
 export type KindName = keyof KindMap;
 
@@ -101,6 +109,12 @@ export const KIND_DESCRIPTORS: { readonly [K in KindName]: KindDescriptor<K> } =
   Ingress: kind({ name: 'Ingress', plural: 'ingresses', namespaced: true, variants: [v('networking.k8s.io', 'v1', ingress)] }),
   IngressClass: kind({ name: 'IngressClass', plural: 'ingressclasses', namespaced: false, variants: [v('networking.k8s.io', 'v1', ingressClass)] }),
   NetworkPolicy: kind({ name: 'NetworkPolicy', plural: 'networkpolicies', namespaced: true, variants: [v('networking.k8s.io', 'v1', networkPolicy)] }),
+  Certificate: kind({ name: 'Certificate', plural: 'certificates', namespaced: true, optional: true, variants: [v('cert-manager.io', 'v1', certificate)] }),
+  CertificateRequest: kind({ name: 'CertificateRequest', plural: 'certificaterequests', namespaced: true, optional: true, variants: [v('cert-manager.io', 'v1', certificateRequest)] }),
+  Issuer: kind({ name: 'Issuer', plural: 'issuers', namespaced: true, optional: true, variants: [v('cert-manager.io', 'v1', issuer)] }),
+  ClusterIssuer: kind({ name: 'ClusterIssuer', plural: 'clusterissuers', namespaced: false, optional: true, variants: [v('cert-manager.io', 'v1', clusterIssuer)] }),
+  Order: kind({ name: 'Order', plural: 'orders', namespaced: true, optional: true, variants: [v('acme.cert-manager.io', 'v1', order)] }),
+  Challenge: kind({ name: 'Challenge', plural: 'challenges', namespaced: true, optional: true, variants: [v('acme.cert-manager.io', 'v1', challenge)] }),
 };
 
 export const KIND_NAMES = Object.keys(KIND_DESCRIPTORS) as KindName[];
