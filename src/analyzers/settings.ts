@@ -56,6 +56,8 @@ export const thresholdsSchema = z
     certificateExpiryCritical: duration.default(3 * 86_400_000),
     certificateRequestPendingAfter: duration.default(600_000),
     acmeChallengePendingAfter: duration.default(600_000),
+    // How long an issuance or renewal in progress may take before the Certificate counts as stuck.
+    certificateIssuanceGrace: duration.default(600_000),
   })
   .strict();
 export type Thresholds = z.infer<typeof thresholdsSchema>;
