@@ -93,3 +93,6 @@ export function describeContainer(pod: Pod, container: string): string {
 export function isPodTerminal(pod: Pod): boolean {
   return pod.status.phase === 'Succeeded' || pod.status.phase === 'Failed';
 }
+
+/** The subject of findings about the cluster as a whole (a missing add-on or StorageClass); its report lives in the operator's namespace. */
+export const CLUSTER_SUBJECT: ObjectRef = Object.freeze({ kind: 'Cluster', name: 'cluster' });
