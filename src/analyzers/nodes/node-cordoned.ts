@@ -1,0 +1,49 @@
+// Nodes left cordoned long after any maintenance should have ended. How long a node has been
+// cordoned is read from the node.kubernetes.io/unschedulable taint's timeAdded (set by the node
+// lifecycle controller) or, failing that, the kubelet's NodeNotSchedulable event. When neither is
+// known the node is not reported: a node cordoned a minute ago for a drain looks the same, and
+// this check must not guess.
+import type { ClusterReader } from '../../cluster/view.js';
+import type { Node } from '../../model/core.js';
+import { ageMs, formatDuration, objectRef } from '../evidence.js';
+import type { Analyzer, Finding } from '../types.js';
+import { describeTaints } from './node-conditions.js';
+
+const UNSCHEDULABLE_TAINT = 'node.kubernetes.io/unschedulable';
+
+function cordonedSince(view: ClusterReader, node: Node): { at: string; source: string } | undefined {
+  const taint = node.spec.taints?.find((t) => t.key === UNSCHEDULABLE_TAINT);
+  if (taint?.timeAdded) return { at: taint.timeAdded, source: `taint ${UNSCHEDULABLE_TAINT} added ${taint.timeAdded}` };
+  if (!view.has('Event')) return undefined;
+  const event = view.eventsFor({ kind: 'Node', name: node.metadata.name }).find((e) => e.reason === 'NodeNotSchedulable');
+  const at = event?.lastTimestamp ?? event?.firstTimestamp;
+  return at ? { at, source: `event NodeNotSchedulable at ${at}` } : undefined;
+}
+
+export const cordonedNodes: Analyzer = {
+  name: 'cordoned-nodes',
+  description: 'Nodes marked unschedulable for longer than the threshold.',
+  checks: ['NodeCordoned'],
+  reads: ['Node'],
+  optionalReads: ['Event'],
+  analyze({ view, settings, now }) {
+    const findings: Finding[] = [];
+    for (const node of view.list('Node')) {
+      if (!node.spec.unschedulable || node.metadata.deletionTimestamp) continue;
+      const since = cordonedSince(view, node);
+      const age = ageMs(since?.at, now);
+      if (!since || age === undefined || age <= settings.thresholds.nodeCordonedAfter) continue;
+      const taints = describeTaints(node);
+      findings.push({
+        check: 'NodeCordoned',
+        severity: 'info',
+        subject: objectRef(node),
+        object: objectRef(node),
+        message: `Node ${node.metadata.name} has been cordoned (unschedulable) for ${formatDuration(age)}.`,
+        evidence: [`cordoned since: ${since.source}`, ...(taints ? [taints] : [])],
+        firstSeen: since.at,
+      });
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,43 @@
+// Nodes whose kubelet reports not ready (False) or stopped reporting (Unknown) for longer than a
+// heartbeat hiccup. Nodes being deleted are expected to go away and are skipped.
+import { findCondition } from '../../model/meta.js';
+import { ageMs, formatDuration, objectRef } from '../evidence.js';
+import type { Analyzer, Finding } from '../types.js';
+import { describeCondition, describeTaints } from './node-conditions.js';
+
+export const notReadyNodes: Analyzer = {
+  name: 'not-ready-nodes',
+  description: 'Nodes whose Ready condition has been False or Unknown for longer than the threshold.',
+  checks: ['NodeNotReady'],
+  reads: ['Node'],
+  optionalReads: ['Pod'],
+  analyze({ view, settings, now }) {
+    const findings: Finding[] = [];
+    for (const node of view.list('Node')) {
+      if (node.metadata.deletionTimestamp) continue;
+      const ready = findCondition(node.status.conditions, 'Ready');
+      if (!ready || ready.status === 'True') continue;
+      const age = ageMs(ready.lastTransitionTime, now);
+      if (age === undefined || age <= settings.thresholds.nodeNotReadyAfter) continue;
+      const state = ready.status === 'Unknown' ? 'has stopped reporting its status' : 'is not ready';
+      const pods = view.has('Pod') ? view.podsOnNode(node.metadata.name).filter((p) => p.status.phase !== 'Succeeded' && p.status.phase !== 'Failed') : [];
+      const taints = describeTaints(node);
+      findings.push({
+        check: 'NodeNotReady',
+        severity: 'critical',
+        subject: objectRef(node),
+        object: objectRef(node),
+        message: `Node ${node.metadata.name} ${state} for ${formatDuration(age)}${ready.reason ? ` (${ready.reason})` : ''}.`,
+        evidence: [
+          describeCondition(ready),
+          ...(ready.lastHeartbeatTime ? [`last heartbeat: ${ready.lastHeartbeatTime}`] : []),
+          ...(taints ? [taints] : []),
+          ...(node.spec.unschedulable ? ['cordoned (spec.unschedulable)'] : []),
+          ...(view.has('Pod') ? [`non-terminated pods on the node: ${pods.length}`] : []),
+        ],
+        ...(ready.lastTransitionTime ? { firstSeen: ready.lastTransitionTime } : {}),
+      });
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,85 @@
+// Nodes booked beyond what they can give, counted like `kubectl describe node` ("Allocated
+// resources"): every non-terminated pod bound to the node. Memory limits far above allocatable mean
+// the node OOM-kills under load; requests near allocatable leave no room to reschedule anything.
+import type { Node, Pod } from '../../model/core.js';
+import { formatBytes, formatCores, parseQuantity } from '../../model/quantity.js';
+import { isPodTerminal, objectRef } from '../evidence.js';
+import type { Analyzer, Finding } from '../types.js';
+import type { ResourceKind } from './pod-resources.js';
+import { effectivePodResource } from './pod-resources.js';
+
+const TOP_PODS = 3;
+
+interface Booking {
+  readonly resource: 'cpu' | 'memory';
+  readonly kind: ResourceKind;
+  readonly total: number;
+  readonly allocatable: number;
+  readonly limit: number;
+}
+
+const format = (resource: 'cpu' | 'memory', amount: number): string => (resource === 'cpu' ? formatCores(amount) : formatBytes(amount));
+const percent = (amount: number, of: number): string => `${Math.round((amount / of) * 100)}%`;
+
+function sum(pods: readonly Pod[], kind: ResourceKind, resource: string): number {
+  return pods.reduce((total, pod) => total + effectivePodResource(pod, kind, resource), 0);
+}
+
+function allocatedResources(node: Node, pods: readonly Pod[]): string[] {
+  const lines: string[] = [];
+  for (const resource of ['cpu', 'memory'] as const) {
+    const allocatable = parseQuantity(node.status.allocatable?.[resource]);
+    if (!allocatable) continue;
+    const requests = sum(pods, 'requests', resource);
+    const limits = sum(pods, 'limits', resource);
+    lines.push(
+      `${resource}: requests ${format(resource, requests)} (${percent(requests, allocatable)}), limits ${format(resource, limits)} (${percent(limits, allocatable)}) of allocatable ${format(resource, allocatable)}`,
+    );
+  }
+  return lines;
+}
+
+function topPods(pods: readonly Pod[], booking: Booking): string {
+  const ranked = pods
+    .map((pod) => ({ pod, amount: effectivePodResource(pod, booking.kind, booking.resource) }))
+    .filter((p) => p.amount > 0)
+    .sort((a, b) => b.amount - a.amount || a.pod.metadata.name.localeCompare(b.pod.metadata.name))
+    .slice(0, TOP_PODS)
+    .map(({ pod, amount }) => `${pod.metadata.namespace ?? ''}/${pod.metadata.name} ${format(booking.resource, amount)}`);
+  return `largest ${booking.resource} ${booking.kind}: ${ranked.join(', ')}`;
+}
+
+export const overcommittedNodes: Analyzer = {
+  name: 'overcommitted-nodes',
+  description: 'Nodes whose pods together reserve more than the allowed share of allocatable CPU or memory.',
+  checks: ['NodeOvercommitted'],
+  reads: ['Node', 'Pod'],
+  analyze({ view, settings }) {
+    const { nodeMemoryLimitsOvercommit, nodeRequestsOvercommit } = settings.thresholds;
+    const findings: Finding[] = [];
+    for (const node of view.list('Node')) {
+      if (node.metadata.deletionTimestamp) continue;
+      const pods = view.podsOnNode(node.metadata.name).filter((pod) => !isPodTerminal(pod));
+      const overbooked: Booking[] = [];
+      const cpu = parseQuantity(node.status.allocatable?.cpu);
+      const memory = parseQuantity(node.status.allocatable?.memory);
+      if (cpu) overbooked.push({ resource: 'cpu', kind: 'requests', total: sum(pods, 'requests', 'cpu'), allocatable: cpu, limit: nodeRequestsOvercommit });
+      if (memory) {
+        overbooked.push({ resource: 'memory', kind: 'requests', total: sum(pods, 'requests', 'memory'), allocatable: memory, limit: nodeRequestsOvercommit });
+        overbooked.push({ resource: 'memory', kind: 'limits', total: sum(pods, 'limits', 'memory'), allocatable: memory, limit: nodeMemoryLimitsOvercommit });
+      }
+      const exceeded = overbooked.filter((b) => b.total > b.limit * b.allocatable);
+      if (exceeded.length === 0) continue;
+      const causes = exceeded.map((b) => `${b.resource} ${b.kind} at ${percent(b.total, b.allocatable)} of allocatable (threshold ${Math.round(b.limit * 100)}%)`);
+      findings.push({
+        check: 'NodeOvercommitted',
+        severity: 'warning',
+        subject: objectRef(node),
+        object: objectRef(node),
+        message: `Node ${node.metadata.name} is overcommitted: ${causes.join(', ')}.`,
+        evidence: [`non-terminated pods: ${pods.length}`, ...allocatedResources(node, pods), ...exceeded.map((b) => topPods(pods, b))],
+      });
+    }
+    return findings;
+  },
+};
