@@ -22,6 +22,8 @@ import { certificate, certificateRequest, challenge, clusterIssuer, issuer, orde
 import type { Certificate, CertificateRequest, Challenge, ClusterIssuer, Issuer, Order } from './certmanager.js';
 import { storageClass } from './storage.js';
 import type { StorageClass } from './storage.js';
+import { authorizationPolicy, destinationRule, gateway, ISTIO_NETWORKING_VERSIONS, ISTIO_SECURITY_VERSIONS, peerAuthentication, serviceEntry, sidecar, virtualService } from './istio.js';
+import type { AuthorizationPolicy, DestinationRule, Gateway, PeerAuthentication, ServiceEntry, Sidecar, VirtualService } from './istio.js';
 
 /** The parsed type of each kind, by the kind's name. Extend it together with KIND_DESCRIPTORS. */
 export interface KindMap {
@@ -56,6 +58,13 @@ export interface KindMap {
   ClusterIssuer: ClusterIssuer;
   Order: Order;
   Challenge: Challenge;
+  VirtualService: VirtualService;
+  DestinationRule: DestinationRule;
+  Gateway: Gateway;
+  ServiceEntry: ServiceEntry;
+  Sidecar: Sidecar;
+  PeerAuthentication: PeerAuthentication;
+  AuthorizationPolicy: AuthorizationPolicy;
 }
 export type KindName = keyof KindMap;
 
@@ -82,6 +91,9 @@ function kind<K extends KindName>(d: KindDescriptor<K>): KindDescriptor<K> {
   return d;
 }
 const v = (group: string, version: string, schema: z.ZodType<unknown>): KindVariant => ({ group, version, schema });
+// Istio serves one schema under several versions; the newest is listed first.
+const istioNetworking = (schema: z.ZodType<unknown>): KindVariant[] => ISTIO_NETWORKING_VERSIONS.map((version) => v('networking.istio.io', version, schema));
+const istioSecurity = (schema: z.ZodType<unknown>): KindVariant[] => ISTIO_SECURITY_VERSIONS.map((version) => v('security.istio.io', version, schema));
 
 export const KIND_DESCRIPTORS: { readonly [K in KindName]: KindDescriptor<K> } = {
   Pod: kind({ name: 'Pod', plural: 'pods', namespaced: true, variants: [v('', 'v1', pod)] }),
@@ -115,6 +127,13 @@ export const KIND_DESCRIPTORS: { readonly [K in KindName]: KindDescriptor<K> } =
   ClusterIssuer: kind({ name: 'ClusterIssuer', plural: 'clusterissuers', namespaced: false, optional: true, variants: [v('cert-manager.io', 'v1', clusterIssuer)] }),
   Order: kind({ name: 'Order', plural: 'orders', namespaced: true, optional: true, variants: [v('acme.cert-manager.io', 'v1', order)] }),
   Challenge: kind({ name: 'Challenge', plural: 'challenges', namespaced: true, optional: true, variants: [v('acme.cert-manager.io', 'v1', challenge)] }),
+  VirtualService: kind({ name: 'VirtualService', plural: 'virtualservices', namespaced: true, optional: true, variants: istioNetworking(virtualService) }),
+  DestinationRule: kind({ name: 'DestinationRule', plural: 'destinationrules', namespaced: true, optional: true, variants: istioNetworking(destinationRule) }),
+  Gateway: kind({ name: 'Gateway', plural: 'gateways', namespaced: true, optional: true, variants: istioNetworking(gateway) }),
+  ServiceEntry: kind({ name: 'ServiceEntry', plural: 'serviceentries', namespaced: true, optional: true, variants: istioNetworking(serviceEntry) }),
+  Sidecar: kind({ name: 'Sidecar', plural: 'sidecars', namespaced: true, optional: true, variants: istioNetworking(sidecar) }),
+  PeerAuthentication: kind({ name: 'PeerAuthentication', plural: 'peerauthentications', namespaced: true, optional: true, variants: istioSecurity(peerAuthentication) }),
+  AuthorizationPolicy: kind({ name: 'AuthorizationPolicy', plural: 'authorizationpolicies', namespaced: true, optional: true, variants: istioSecurity(authorizationPolicy) }),
 };
 
 export const KIND_NAMES = Object.keys(KIND_DESCRIPTORS) as KindName[];

@@ -14,7 +14,7 @@ export const ownerReference = z.object({
 export type OwnerReference = z.infer<typeof ownerReference>;
 
 /** Annotations the analyzers read; the rest (last-applied-configuration above all) are dropped. */
-const KEPT_ANNOTATION_PREFIXES = ['sre.otomi.io/', 'sidecar.istio.io/', 'cert-manager.io/', 'deployment.kubernetes.io/', 'kubectl.kubernetes.io/default-container', 'kubernetes.io/', 'storageclass.kubernetes.io/', 'storageclass.beta.kubernetes.io/', 'volume.', 'pv.kubernetes.io/', 'external-dns.alpha.kubernetes.io/', 'ingressclass.kubernetes.io/'];
+const KEPT_ANNOTATION_PREFIXES = ['sre.otomi.io/', 'sidecar.istio.io/', 'cert-manager.io/', 'deployment.kubernetes.io/', 'kubectl.kubernetes.io/default-container', 'kubernetes.io/', 'storageclass.kubernetes.io/', 'storageclass.beta.kubernetes.io/', 'volume.', 'pv.kubernetes.io/', 'external-dns.alpha.kubernetes.io/', 'ingressclass.kubernetes.io/', 'networking.istio.io/exportTo'];
 
 const keptAnnotations = labelMap.transform((annotations) => {
   const kept: Record<string, string> = {};
