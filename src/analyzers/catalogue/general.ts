@@ -1,4 +1,4 @@
-// Checks of the runbook section 'General'. This text is the user documentation (docs/checks.md).
+// Checks about the analysis itself. This text is the user documentation (docs/checks.md).
 import type { CheckDefinition } from './types.js';
 
 export const generalChecks = [
@@ -6,8 +6,13 @@ export const generalChecks = [
     id: 'ResourceUnparseable',
     severity: 'info',
     area: 'General',
-    title: 'Resource unparseable',
-    description: 'An object (most often a custom resource of another version or a hand-edited one) whose fields do not have the shape the analyzers need; names the object and the field; the rest of the analysis goes on',
-    runbook: [],
+    title: 'Object cannot be analyzed',
+    description:
+      'An object (most often a custom resource of another API version, or a hand-edited one) whose fields do not have the shape the analyzers need. The finding names the object and the field; the object is left out and the rest of the analysis goes on.',
+    runbook: [
+      'Look at the named field: kubectl get <kind> <name> -n <namespace> -o yaml',
+      'Compare it with the API reference of the kind (kubectl explain <kind>.<field>); fix the object if it was edited by hand',
+      'If the object is of an API version newer than healthreport knows, upgrade healthreport-operator',
+    ],
   },
 ] as const satisfies readonly CheckDefinition[];
