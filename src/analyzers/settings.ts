@@ -34,6 +34,9 @@ export const thresholdsSchema = z
   .object({
     podUnschedulableAfter: duration.default(60_000),
     podPendingTooLongAfter: duration.default(600_000),
+    // How long a starting pod may wait for a ConfigMap, Secret or claim it references to appear
+    // (objects applied together arrive in any order) before the missing reference is reported.
+    podStartGracePeriod: duration.default(60_000),
     podNotReadyAfter: duration.default(300_000),
     serviceNoReadyEndpointsAfter: duration.default(180_000),
     replicasUnavailableAfter: duration.default(300_000),
