@@ -33,6 +33,11 @@ export interface Finding {
 export interface ExtraEvidence {
   /** Keyed by `namespace/pod/container`; already redacted and bounded. */
   readonly previousLogs?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Recent log lines of the running external-dns pods (oldest first), keyed by `namespace/pod`;
+   * already redacted and bounded. Absent when logs were not fetched (file mode, no `--logs`).
+   */
+  readonly externalDnsLogs?: ReadonlyMap<string, readonly string[]>;
 }
 
 export interface AnalysisContext {
