@@ -41,7 +41,6 @@ export const failedPersistentVolumes: Analyzer = {
           `phase: ${phase ?? 'unknown'}${reason ? ` (${reason})` : ''}${lastPhaseTransitionTime ? ` since ${lastPhaseTransitionTime}` : ''}`,
           `reclaim policy: ${pv.spec.persistentVolumeReclaimPolicy ?? 'unknown'}, storage class: ${pv.spec.storageClassName || 'none'}, capacity: ${pv.spec.capacity?.storage ?? 'unknown'}`,
           `claim: ${formerClaim(pv)}`,
-          ...(pv.status.message ? [`message: ${pv.status.message}`] : []),
         ],
         ...(lastPhaseTransitionTime ? { firstSeen: lastPhaseTransitionTime } : {}),
       });

@@ -67,7 +67,7 @@ export const pendingClaims: Analyzer = {
         object: objectRef(claim),
         message: `PersistentVolumeClaim ${claimName(claim)} has been Pending for ${formatDuration(age)}: ${why.replace(/\.$/, '')}.`,
         evidence: [
-          `storage class: ${className === undefined ? '(none given: the default class applies)' : className === '' ? '"" (static binding)' : className}`,
+          `storage class: ${className === undefined ? '(none given)' : className === '' ? '"" (static binding)' : className}`,
           `requested: ${requested ?? 'unknown'}, access modes: ${accessModesOf(claim).join(', ') || 'none'}`,
           ...(claim.metadata.annotations?.[SELECTED_NODE_ANNOTATION] ? [`selected node: ${claim.metadata.annotations[SELECTED_NODE_ANNOTATION]}`] : []),
           ...(users.length ? [`used by pods: ${users.map((p) => p.metadata.name).join(', ')}`] : []),
