@@ -12,6 +12,25 @@ import { failedPersistentVolumes } from './storage/persistent-volume-failed.js';
 import { claimAccessModeConflicts } from './storage/pvc-access-mode-conflict.js';
 import { pendingClaims } from './storage/pvc-pending.js';
 import { claimsWithoutStorageClass } from './storage/pvc-storage-class-missing.js';
+import { pendingAcmeChallenges } from './certificates/acme-challenge-pending.js';
+import { failedAcmeOrders } from './certificates/acme-order-failed.js';
+import { certManagerHealth } from './certificates/cert-manager-health.js';
+import { expiringCertificates } from './certificates/certificate-expiry.js';
+import { notReadyCertificates } from './certificates/certificate-not-ready.js';
+import { notReadyIssuers } from './certificates/issuer-not-ready.js';
+import { overdueRenewals } from './certificates/renewal-overdue.js';
+import { failedCertificateRequests } from './certificates/request-failed.js';
+import { externalDns } from './dns/external-dns.js';
+import { clusterDns } from './network/cluster-dns.js';
+import { invalidDnsNames } from './network/dns-names.js';
+import { ingressBackends } from './network/ingress-backends.js';
+import { ingressClasses } from './network/ingress-class.js';
+import { ingressTlsSecrets } from './network/ingress-tls.js';
+import { networkPolicyBlockedDns } from './network/network-policy-blocks-dns.js';
+import { networkPolicyBlockedServices } from './network/network-policy-blocks-service.js';
+import { serviceProtocolMismatches } from './network/protocol-mismatch.js';
+import { serviceEndpoints } from './network/service-endpoints.js';
+import { serviceTargetPorts } from './network/target-port.js';
 import type { Analyzer } from './types.js';
 
 export const ANALYZERS: readonly Analyzer[] = [
@@ -27,4 +46,23 @@ export const ANALYZERS: readonly Analyzer[] = [
   overcommittedNodes,
   cordonedNodes,
   metricsServerAvailability,
+  certManagerHealth,
+  notReadyCertificates,
+  expiringCertificates,
+  notReadyIssuers,
+  overdueRenewals,
+  failedCertificateRequests,
+  failedAcmeOrders,
+  pendingAcmeChallenges,
+  serviceEndpoints,
+  serviceTargetPorts,
+  serviceProtocolMismatches,
+  invalidDnsNames,
+  clusterDns,
+  ingressBackends,
+  ingressClasses,
+  ingressTlsSecrets,
+  networkPolicyBlockedServices,
+  networkPolicyBlockedDns,
+  externalDns,
 ];
