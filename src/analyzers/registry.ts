@@ -2,6 +2,16 @@
 // that every catalogue entry is produced by exactly one registered analyzer).
 import { unparseableResources } from './general/unparseable.js';
 import { crashLoopingContainers } from './pods/crash-looping.js';
+import { cpuThrottledContainers } from './pods/cpu-throttled.js';
+import { evictedPods } from './pods/evicted.js';
+import { lifecycleHooksFailed } from './pods/lifecycle-hook-failed.js';
+import { livenessProbesFailing } from './pods/liveness-probe-failing.js';
+import { notReadyPods } from './pods/not-ready.js';
+import { containersWithoutProbes } from './pods/probes-missing.js';
+import { containersWithoutResources } from './pods/resources-missing.js';
+import { restartingContainers } from './pods/restarting-often.js';
+import { sidecarsNotReady } from './pods/sidecar-not-ready.js';
+import { stuckTerminatingPods } from './pods/stuck-terminating.js';
 import { metricsServerAvailability } from './nodes/metrics-server-unavailable.js';
 import { cordonedNodes } from './nodes/node-cordoned.js';
 import { notReadyNodes } from './nodes/node-not-ready.js';
@@ -36,6 +46,16 @@ import type { Analyzer } from './types.js';
 export const ANALYZERS: readonly Analyzer[] = [
   unparseableResources,
   crashLoopingContainers,
+  sidecarsNotReady,
+  notReadyPods,
+  livenessProbesFailing,
+  restartingContainers,
+  lifecycleHooksFailed,
+  evictedPods,
+  stuckTerminatingPods,
+  containersWithoutProbes,
+  containersWithoutResources,
+  cpuThrottledContainers,
   pendingClaims,
   claimsWithoutStorageClass,
   claimAccessModeConflicts,

@@ -1,11 +1,55 @@
-// Containers in CrashLoopBackOff, and containers whose last instance was OOMKilled.
-import type { Pod } from '../../model/core.js';
-import { containerStatuses, describeContainer, describeState, eventEvidence, eventsWithReason, objectRef } from '../evidence.js';
+// Containers in CrashLoopBackOff, and containers killed for exceeding their memory limit. An OOM
+// kill is the more specific cause, so a container crash-looping on OOM kills gets PodOOMKilled only;
+// a crash-looping sidecar the application depends on is reported as PodSidecarNotReady instead.
+import type { ContainerStatus, Pod } from '../../model/core.js';
+import { containerStatuses, describeContainer, describeState, eventEvidence, objectRef } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
+import { earliestFirstTimestamp, isCrashLooping, podEvents, previousLogEvidence, reportableOomKill, restartBackOffEvents, specOf } from './container-health.js';
+import { findSidecarFailures } from './sidecar-not-ready.js';
 
-function previousLogEvidence(ctx: AnalysisContext, pod: Pod, container: string): string[] {
-  const lines = ctx.extra.previousLogs?.get(`${pod.metadata.namespace ?? ''}/${pod.metadata.name}/${container}`) ?? [];
-  return lines.length ? ['last log lines of the previous instance:', ...lines.slice(-ctx.settings.evidence.maxLogLines).map((l) => `  ${l}`)] : [];
+function crashLoopFinding(ctx: AnalysisContext, pod: Pod, status: ContainerStatus): Finding {
+  const last = status.lastState?.terminated;
+  const events = restartBackOffEvents(podEvents(ctx, pod), status.name);
+  const cause = last ? ` (last exit code ${last.exitCode}${last.reason ? `, ${last.reason}` : ''})` : '';
+  // When the back-off began, not the latest crash: the latter moves with every restart.
+  const firstSeen = earliestFirstTimestamp(events) ?? last?.finishedAt ?? undefined;
+  return {
+    check: 'PodCrashLooping',
+    severity: 'critical',
+    subject: ctx.view.subjectOf(pod),
+    object: objectRef(pod, status.name),
+    message: `The ${describeContainer(pod, status.name)} is crash-looping after ${status.restartCount} restarts${cause}.`,
+    evidence: [
+      `restarts: ${status.restartCount}`,
+      ...[describeState(status.lastState), describeState(status.state)].filter((s): s is string => Boolean(s)),
+      ...eventEvidence(events, ctx.settings.evidence.maxEvents),
+      ...previousLogEvidence(ctx, pod, status.name),
+    ],
+    ...(firstSeen ? { firstSeen } : {}),
+  };
+}
+
+function oomKillFinding(ctx: AnalysisContext, pod: Pod, status: ContainerStatus, killed: NonNullable<NonNullable<ContainerStatus['state']>['terminated']>): Finding {
+  const resources = specOf(pod, status.name)?.resources;
+  const limit = resources?.limits?.memory;
+  const where = describeContainer(pod, status.name);
+  const looping = isCrashLooping(status) ? ' and is crash-looping' : '';
+  const cause = limit ? ` at its memory limit of ${limit}` : ' without a memory limit (the node or the pod ran out of memory)';
+  return {
+    check: 'PodOOMKilled',
+    severity: 'critical',
+    subject: ctx.view.subjectOf(pod),
+    object: objectRef(pod, status.name),
+    message: `The ${where} was OOMKilled${cause}${looping}.`,
+    evidence: [
+      `memory limit: ${limit ?? 'none'}`,
+      `memory request: ${resources?.requests?.memory ?? 'none'}`,
+      `restarts: ${status.restartCount}`,
+      ...[describeState(status.lastState), describeState(status.state)].filter((s): s is string => Boolean(s)),
+      ...(isCrashLooping(status) ? previousLogEvidence(ctx, pod, status.name) : []),
+    ],
+    ...(killed.finishedAt ? { firstSeen: killed.finishedAt } : {}),
+  };
 }
 
 export const crashLoopingContainers: Analyzer = {
@@ -15,45 +59,15 @@ export const crashLoopingContainers: Analyzer = {
   reads: ['Pod'],
   optionalReads: ['Event', 'ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'],
   analyze(ctx) {
-    const { view } = ctx;
     const findings: Finding[] = [];
-    for (const pod of view.list('Pod')) {
-      if (pod.metadata.deletionTimestamp) continue;
-      const subject = view.subjectOf(pod);
-      for (const c of containerStatuses(pod)) {
-        const last = c.status.lastState?.terminated;
-        const where = describeContainer(pod, c.name);
-        if (c.status.state?.waiting?.reason === 'CrashLoopBackOff') {
-          const events = view.has('Event') ? eventsWithReason(view.eventsFor({ kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name }), ['BackOff']) : [];
-          const cause = last ? ` (last exit code ${last.exitCode}${last.reason ? `, ${last.reason}` : ''})` : '';
-          findings.push({
-            check: 'PodCrashLooping',
-            severity: 'critical',
-            subject,
-            object: objectRef(pod, c.name),
-            message: `The ${where} is crash-looping after ${c.status.restartCount} restarts${cause}.`,
-            evidence: [
-              `restarts: ${c.status.restartCount}`,
-              ...[describeState(c.status.lastState), describeState(c.status.state)].filter((s): s is string => Boolean(s)),
-              ...eventEvidence(events, ctx.settings.evidence.maxEvents),
-              ...previousLogEvidence(ctx, pod, c.name),
-            ],
-            ...(last?.finishedAt ? { firstSeen: last.finishedAt } : {}),
-          });
-        }
-        if (last?.reason === 'OOMKilled') {
-          const spec = [...pod.spec.containers, ...(pod.spec.initContainers ?? [])].find((s) => s.name === c.name);
-          const limit = spec?.resources?.limits?.memory;
-          findings.push({
-            check: 'PodOOMKilled',
-            severity: 'critical',
-            subject,
-            object: objectRef(pod, c.name),
-            message: `The ${where} was OOMKilled${limit ? ` at its memory limit of ${limit}` : ' (no memory limit: the node ran out of memory)'}.`,
-            evidence: [`memory limit: ${limit ?? 'none'}`, `restarts: ${c.status.restartCount}`, describeState(c.status.lastState) ?? ''].filter(Boolean),
-            ...(last.finishedAt ? { firstSeen: last.finishedAt } : {}),
-          });
-        }
+    for (const pod of ctx.view.list('Pod')) {
+      // A completed pod's earlier OOM kills were survived; a deleted pod is going away.
+      if (pod.metadata.deletionTimestamp || pod.status.phase === 'Succeeded') continue;
+      const failingSidecars = new Set(findSidecarFailures(ctx, pod).map((f) => f.container));
+      for (const { status } of containerStatuses(pod)) {
+        const killed = reportableOomKill(status, ctx.now, ctx.settings.thresholds.podOOMKilledWithin);
+        if (killed) findings.push(oomKillFinding(ctx, pod, status, killed));
+        else if (isCrashLooping(status) && !failingSidecars.has(status.name)) findings.push(crashLoopFinding(ctx, pod, status));
       }
     }
     return findings;

@@ -1,0 +1,58 @@
+// Pods the kubelet evicted under node pressure (memory, disk, PIDs). Their controller replaced them,
+// but the Failed pods stay until garbage collected, and the pressure that evicted them may return.
+// One finding per subject: forty evicted replicas of one Deployment are one thing to fix.
+import type { Pod } from '../../model/core.js';
+import { findCondition } from '../../model/meta.js';
+import { objectRef } from '../evidence.js';
+import type { Analyzer, Finding } from '../types.js';
+import { subjectKey } from './container-health.js';
+
+/** When the pod was evicted: the DisruptionTarget condition (Kubernetes >= 1.26), else its containers' end. */
+function evictedAt(pod: Pod): string | undefined {
+  const disruption = findCondition(pod.status.conditions, 'DisruptionTarget');
+  if (disruption?.status === 'True' && disruption.lastTransitionTime) return disruption.lastTransitionTime;
+  const ends = (pod.status.containerStatuses ?? []).map((s) => s.state?.terminated?.finishedAt).filter((t): t is string => Boolean(t));
+  return ends.sort().at(-1) ?? pod.status.startTime;
+}
+
+const byEvictionTime = (a: Pod, b: Pod): number => (evictedAt(a) ?? '').localeCompare(evictedAt(b) ?? '') || a.metadata.name.localeCompare(b.metadata.name);
+
+export const evictedPods: Analyzer = {
+  name: 'evicted-pods',
+  description: 'Pods that failed because the kubelet evicted them under node pressure.',
+  checks: ['PodEvicted'],
+  reads: ['Pod'],
+  optionalReads: ['ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'],
+  analyze(ctx) {
+    const bySubject = new Map<string, Pod[]>();
+    for (const pod of ctx.view.list('Pod')) {
+      if (pod.status.phase !== 'Failed' || pod.status.reason !== 'Evicted') continue;
+      const key = subjectKey(ctx.view.subjectOf(pod));
+      bySubject.set(key, [...(bySubject.get(key) ?? []), pod]);
+    }
+    const findings: Finding[] = [];
+    for (const pods of bySubject.values()) {
+      const sorted = [...pods].sort(byEvictionTime);
+      const latest = sorted.at(-1);
+      if (!latest) continue;
+      const subject = ctx.view.subjectOf(latest);
+      const nodes = [...new Set(sorted.map((p) => p.spec.nodeName).filter((n): n is string => Boolean(n)))].sort();
+      const cause = latest.status.message ? `: ${latest.status.message.replace(/\.$/, '')}` : '';
+      const firstSeen = evictedAt(sorted[0] ?? latest);
+      const owner = subject.kind === 'Pod' ? `Pod ${latest.metadata.namespace ?? ''}/${latest.metadata.name} was` : `${sorted.length} pod${sorted.length === 1 ? '' : 's'} of ${subject.kind} ${subject.namespace ?? ''}/${subject.name} ${sorted.length === 1 ? 'was' : 'were'}`;
+      findings.push({
+        check: 'PodEvicted',
+        severity: 'warning',
+        subject,
+        object: objectRef(latest),
+        message: `${owner} evicted${nodes.length ? ` from ${nodes.join(', ')}` : ''}${cause}.`,
+        evidence: [...sorted]
+          .reverse()
+          .slice(0, ctx.settings.evidence.maxEvents)
+          .map((p) => `pod ${p.metadata.name} evicted${evictedAt(p) ? ` at ${evictedAt(p) ?? ''}` : ''}${p.spec.nodeName ? ` on ${p.spec.nodeName}` : ''}: ${p.status.message ?? 'no message'}`),
+        ...(firstSeen ? { firstSeen } : {}),
+      });
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,55 @@
+// Containers without CPU and memory requests (the scheduler then places them blind, and they are
+// the first evicted under pressure) or without a memory limit (one leak can starve the node).
+// Judged once per workload (on a representative pod) and per container name, so replicas do not
+// multiply a hygiene finding. Init containers that run to completion are left out.
+import type { Container } from '../../model/core.js';
+import { describeRef, objectRef } from '../evidence.js';
+import type { Analyzer, Finding } from '../types.js';
+import { isMirrorPod, representativePods } from './container-health.js';
+
+function missingResourceNames(container: Container): string[] {
+  const { requests, limits } = container.resources ?? {};
+  return [
+    ...(requests?.cpu === undefined ? ['cpu request'] : []),
+    ...(requests?.memory === undefined ? ['memory request'] : []),
+    ...(limits?.memory === undefined ? ['memory limit'] : []),
+  ];
+}
+
+function joinWords(words: readonly string[]): string {
+  return words.length < 2 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} and ${words.at(-1) ?? ''}`;
+}
+
+export const containersWithoutResources: Analyzer = {
+  name: 'missing-resources',
+  description: 'Containers without CPU or memory requests, or without a memory limit.',
+  checks: ['PodResourcesMissing'],
+  reads: ['Pod'],
+  optionalReads: ['ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'],
+  analyze(ctx) {
+    const findings: Finding[] = [];
+    const pods = ctx.view.list('Pod').filter((pod) => !isMirrorPod(pod));
+    for (const pod of representativePods(ctx, pods)) {
+      const subject = ctx.view.subjectOf(pod);
+      const nativeSidecars = (pod.spec.initContainers ?? []).filter((c) => c.restartPolicy === 'Always');
+      for (const container of [...nativeSidecars, ...pod.spec.containers]) {
+        const missing = missingResourceNames(container);
+        if (missing.length === 0) continue;
+        const { requests, limits } = container.resources ?? {};
+        findings.push({
+          check: 'PodResourcesMissing',
+          severity: 'info',
+          subject,
+          object: objectRef(pod, container.name),
+          message: `Container ${container.name} of ${describeRef(subject)} has no ${joinWords(missing)}.`,
+          evidence: [
+            `pod ${pod.metadata.name} (representative of ${describeRef(subject)})`,
+            `requests: cpu ${requests?.cpu ?? 'none'}, memory ${requests?.memory ?? 'none'}`,
+            `limits: cpu ${limits?.cpu ?? 'none'}, memory ${limits?.memory ?? 'none'}`,
+          ],
+        });
+      }
+    }
+    return findings;
+  },
+};
