@@ -1,0 +1,92 @@
+// The cluster's DNS (CoreDNS or kube-dns, both labelled k8s-app=kube-dns in kube-system): when it
+// is down, every name lookup in the cluster fails, so it gets one finding of its own rather than
+// the generic Service checks.
+import type { Pod } from '../../model/core.js';
+import type { ObjectRef } from '../../model/meta.js';
+import { ageMs, formatDuration, isPodTerminal, objectRef } from '../evidence.js';
+import type { AnalysisContext, Analyzer, Finding } from '../types.js';
+import { CLUSTER_DNS_LABEL, CLUSTER_DNS_NAMESPACE, describePodReadiness, isClusterDnsService, isPodReady, serviceBackendState } from './service-backends.js';
+
+function isCrashLooping(pod: Pod): boolean {
+  return (pod.status.containerStatuses ?? []).some((s) => s.state?.waiting?.reason === 'CrashLoopBackOff');
+}
+
+/** Not ready for longer than a normal start or restart takes, or crash-looping (which never settles). */
+function notReadySince(pod: Pod, ctx: AnalysisContext): string | undefined {
+  if (isPodReady(pod)) return undefined;
+  const since = pod.status.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime ?? pod.metadata.creationTimestamp;
+  if (isCrashLooping(pod)) return since ?? '';
+  const age = ageMs(since, ctx.now);
+  return age !== undefined && age >= ctx.settings.thresholds.podNotReadyAfter ? since : undefined;
+}
+
+const subjectKey = (ref: ObjectRef): string => `${ref.kind}/${ref.name}`;
+
+export const clusterDns: Analyzer = {
+  name: 'cluster-dns',
+  description: 'CoreDNS / kube-dns pods not ready, or the kube-dns Service without ready endpoints.',
+  checks: ['ClusterDNSUnhealthy'],
+  reads: ['Pod'],
+  optionalReads: ['Service', 'EndpointSlice', 'Deployment', 'StatefulSet'],
+  analyze(ctx) {
+    const { view } = ctx;
+    const dnsPods = view
+      .inNamespace('Pod', CLUSTER_DNS_NAMESPACE)
+      .filter((pod) => pod.metadata.labels?.[CLUSTER_DNS_LABEL.key] === CLUSTER_DNS_LABEL.value && !isPodTerminal(pod) && !pod.metadata.deletionTimestamp);
+    const service = view.has('Service') ? view.list('Service').find((s) => isClusterDnsService(s) && s.spec.type !== 'ExternalName') : undefined;
+    const related = dnsPods.map((pod) => objectRef(pod));
+    const evidence = (pods: readonly Pod[]): string[] => pods.slice(0, ctx.settings.evidence.maxEvents).map(describePodReadiness);
+
+    const state = service ? serviceBackendState(view, service) : undefined;
+    const serviceDownSince = state?.type === 'no-ready-endpoints' ? state.since : undefined;
+    const serviceDown =
+      (state?.type === 'no-ready-endpoints' && (ageMs(state.since, ctx.now) ?? Infinity) >= ctx.settings.thresholds.serviceNoReadyEndpointsAfter) ||
+      // No DNS pod at all counts only when the view does hold kube-system's pods (a partial dump may not).
+      (state?.type === 'selects-nothing' && state.reason !== 'terminating' && view.inNamespace('Pod', CLUSTER_DNS_NAMESPACE).length > 0);
+    if (service && serviceDown) {
+      const subject: ObjectRef = dnsPods[0] ? view.subjectOf(dnsPods[0]) : objectRef(service);
+      const ready = dnsPods.filter(isPodReady).length;
+      return [{
+        check: 'ClusterDNSUnhealthy',
+        severity: 'critical',
+        subject,
+        object: objectRef(service),
+        message: `Cluster DNS is down: Service ${CLUSTER_DNS_NAMESPACE}/${service.metadata.name} has no ready endpoints (${ready} of ${dnsPods.length} DNS pods ready).`,
+        evidence: [`DNS pods (${CLUSTER_DNS_LABEL.key}=${CLUSTER_DNS_LABEL.value}): ${dnsPods.length}, ready: ${ready}`, ...evidence(dnsPods)],
+        ...(serviceDownSince ? { firstSeen: serviceDownSince } : {}),
+        related,
+      }];
+    }
+
+    // Degraded: some DNS pods down while others still answer. Lookups fail intermittently (the
+    // Service still sends a share of queries to pods that are going away) and redundancy is gone.
+    const failing = dnsPods.map((pod) => ({ pod, since: notReadySince(pod, ctx) })).filter((p): p is { pod: Pod; since: string } => p.since !== undefined);
+    const bySubject = new Map<string, { subject: ObjectRef; pods: { pod: Pod; since: string }[] }>();
+    for (const entry of failing) {
+      const subject = view.subjectOf(entry.pod);
+      const key = subjectKey(subject);
+      const group = bySubject.get(key) ?? { subject, pods: [] };
+      group.pods.push(entry);
+      bySubject.set(key, group);
+    }
+    const findings: Finding[] = [];
+    for (const { subject, pods } of bySubject.values()) {
+      const [first] = pods;
+      if (!first) continue;
+      const total = dnsPods.filter((pod) => subjectKey(view.subjectOf(pod)) === subjectKey(subject)).length;
+      const earliest = pods.map((p) => p.since).filter(Boolean).sort()[0];
+      const downFor = ageMs(earliest, ctx.now);
+      findings.push({
+        check: 'ClusterDNSUnhealthy',
+        severity: 'critical',
+        subject,
+        object: objectRef(first.pod),
+        message: `Cluster DNS is degraded: ${pods.length} of ${total} pods of ${subject.kind} ${CLUSTER_DNS_NAMESPACE}/${subject.name} ${pods.length === 1 ? 'is' : 'are'} not ready${downFor !== undefined ? ` (for ${formatDuration(downFor)})` : ''}.`,
+        evidence: evidence(pods.map((p) => p.pod)),
+        ...(earliest ? { firstSeen: earliest } : {}),
+        related: pods.map((p) => objectRef(p.pod)),
+      });
+    }
+    return findings;
+  },
+};
