@@ -80,6 +80,8 @@ export const certManagerHealth: Analyzer = {
           ...podEvidence(view, deployment),
         ],
         ...(problem.since ? { firstSeen: problem.since } : {}),
+        // Its pods' own findings (crash loop, image pull, scheduling) roll up to this Deployment.
+        related: [objectRef(deployment)],
       });
     }
     // A missing controller or webhook is only a finding where cert-manager is evidently meant to run:
