@@ -25,11 +25,6 @@ const CERTIFICATE_CHAIN_FAILURES: readonly CheckId[] = [
   'CertificateIssuerNotReady', 'ACMEOrderFailed', 'ACMEChallengePending', 'CertificateRequestFailed',
 ];
 
-/** Why a Certificate is not issued or renewed: its issuer, its ACME order and challenges, its request. */
-const CERTIFICATE_CHAIN_FAILURES: readonly CheckId[] = [
-  'CertificateIssuerNotReady', 'ACMEOrderFailed', 'ACMEChallengePending', 'CertificateRequestFailed',
-];
-
 export const ROOT_CAUSE_RULES: readonly RootCauseRule[] = [
   { dependent: 'PodUnschedulable', causes: ['PVCPending', 'PVCStorageClassMissing', 'NodeNotReady'] },
   { dependent: 'PodVolumeMountFailed', causes: ['PVCPending', 'PVCStorageClassMissing', 'PVCAccessModeConflict'] },
@@ -38,15 +33,6 @@ export const ROOT_CAUSE_RULES: readonly RootCauseRule[] = [
   { dependent: 'WorkloadReplicasUnavailable', causes: POD_FAILURES },
   { dependent: 'WorkloadRolloutStuck', causes: POD_FAILURES },
   { dependent: 'ServiceNoReadyEndpoints', causes: POD_FAILURES },
-  // cert-manager: a Certificate's trouble is explained by the first broken link of its issuance chain
-  // (issuer, ACME order and challenges, request), which the certificate findings name in `related`.
-  { dependent: 'CertificateNotReady', causes: ['CertificateIssuerNotReady', 'ACMEOrderFailed', 'ACMEChallengePending', 'CertificateRequestFailed', 'CertManagerUnhealthy', 'CertificateExpired'] },
-  { dependent: 'CertificateRequestFailed', causes: CERTIFICATE_CHAIN_FAILURES.filter((check) => check !== 'CertificateRequestFailed') },
-  { dependent: 'ACMEOrderFailed', causes: ['ACMEChallengePending'] },
-  { dependent: 'CertificateExpiringSoon', causes: CERTIFICATE_CHAIN_FAILURES },
-  { dependent: 'CertificateRenewalOverdue', causes: CERTIFICATE_CHAIN_FAILURES },
-  { dependent: 'CertManagerUnhealthy', causes: POD_FAILURES },
-  { dependent: 'IstioGatewayTLSSecretMissing', causes: ['CertificateNotReady', ...CERTIFICATE_CHAIN_FAILURES] },
   // An Ingress whose backend Service has no ready endpoints is that Service's failure seen from outside.
   { dependent: 'IngressBackendMissing', causes: ['ServiceNoReadyEndpoints', 'ServiceSelectorMatchesNothing'] },
   // The Secret an Ingress serves is written by the Certificate named in `related` once it is issued.
