@@ -2,6 +2,7 @@
 // outside letters, digits and inner hyphens. The API server rejects most of these in Service names
 // and Ingress hosts, but not in the external-dns hostname annotations, and dumps may predate its
 // validation; a name that slipped through silently never resolves.
+import type { ClusterReader } from '../../cluster/view.js';
 import type { KubeObject } from '../../model/meta.js';
 import { describeRef, objectRef } from '../evidence.js';
 import type { Analyzer, Finding } from '../types.js';
@@ -80,10 +81,10 @@ function finding(obj: KubeObject, problems: readonly NameProblem[]): Finding {
 
 export const invalidDnsNames: Analyzer = {
   name: 'invalid-dns-names',
-  description: 'Service names, ExternalName targets, Ingress hosts and external-dns hostnames that are not valid DNS names.',
+  description: 'Service names, ExternalName targets, Ingress and Istio hosts and external-dns hostnames that are not valid DNS names.',
   checks: ['DNSNameInvalid'],
   reads: [],
-  optionalReads: ['Service', 'Ingress'],
+  optionalReads: ['Service', 'Ingress', 'VirtualService', 'Gateway', 'ServiceEntry', 'DestinationRule'],
   analyze({ view }) {
     const findings: Finding[] = [];
     if (view.has('Service')) {
@@ -112,6 +113,31 @@ export const invalidDnsNames: Analyzer = {
         if (problems.length) findings.push(finding(ingress, problems));
       }
     }
+    findings.push(...istioHostFindings(view));
     return findings;
   },
 };
+
+/** Istio hosts: short names, FQDNs, `*` alone (every host) or a `*.` prefix; Gateway hosts may carry a `namespace/` prefix. */
+function istioHostProblems(hosts: readonly string[], where: string, gatewayStyle: boolean): NameProblem[] {
+  const problems: NameProblem[] = [];
+  for (const raw of hosts) {
+    const host = gatewayStyle && raw.includes('/') ? raw.slice(raw.indexOf('/') + 1) : raw;
+    if (host === '*') continue;
+    const problem = dnsNameProblem(host, { wildcard: true, anyCase: true, absolute: false });
+    if (problem) problems.push({ where, name: raw, problem });
+  }
+  return problems;
+}
+
+function istioHostFindings(view: ClusterReader): Finding[] {
+  const findings: Finding[] = [];
+  const check = (obj: KubeObject, problems: readonly NameProblem[]): void => {
+    if (problems.length) findings.push(finding(obj, problems));
+  };
+  if (view.has('VirtualService')) for (const vs of view.list('VirtualService')) check(vs, istioHostProblems(vs.spec.hosts, 'host', false));
+  if (view.has('ServiceEntry')) for (const se of view.list('ServiceEntry')) check(se, istioHostProblems(se.spec.hosts, 'host', false));
+  if (view.has('DestinationRule')) for (const dr of view.list('DestinationRule')) check(dr, istioHostProblems([dr.spec.host], 'host', false));
+  if (view.has('Gateway')) for (const gw of view.list('Gateway')) check(gw, istioHostProblems(gw.spec.servers.flatMap((s) => s.hosts), 'server host', true));
+  return findings;
+}

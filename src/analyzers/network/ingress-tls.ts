@@ -14,16 +14,24 @@ function usesCertManager(ingress: Ingress): boolean {
 }
 
 /**
- * The Certificate expected to write the Secret. cert-manager's ingress-shim names the Certificate
- * after the Secret, and hand-written Certificates usually follow the same convention.
+ * The Certificates expected to write the Secret: those in view whose secretName it is, else the
+ * one cert-manager's ingress-shim would create, which it names after the Secret.
  */
-function expectedCertificate(ingress: Ingress, secretName: string): ObjectRef {
-  return { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', name: secretName, ...(ingress.metadata.namespace ? { namespace: ingress.metadata.namespace } : {}) };
+function expectedCertificates(ctx: AnalysisContext, ingress: Ingress, secretName: string): ObjectRef[] {
+  const namespace = ingress.metadata.namespace ?? '';
+  const inView = ctx.view.has('Certificate') ? ctx.view.inNamespace('Certificate', namespace).filter((c) => c.spec.secretName === secretName) : [];
+  if (inView.length) return inView.map((c) => objectRef(c));
+  return [{ apiVersion: 'cert-manager.io/v1', kind: 'Certificate', name: secretName, ...(namespace ? { namespace } : {}) }];
 }
 
-function stillIssuing(ctx: AnalysisContext, ingress: Ingress): boolean {
-  const age = ageMs(ingress.metadata.creationTimestamp, ctx.now);
-  return usesCertManager(ingress) && age !== undefined && age < ctx.settings.thresholds.certificateRequestPendingAfter;
+/** cert-manager is expected to write the Secret and has not had the time issuance normally takes. */
+function stillIssuing(ctx: AnalysisContext, ingress: Ingress, secretName: string): boolean {
+  const namespace = ingress.metadata.namespace ?? '';
+  const certificates = ctx.view.has('Certificate') ? ctx.view.inNamespace('Certificate', namespace).filter((c) => c.spec.secretName === secretName) : [];
+  if (!usesCertManager(ingress) && certificates.length === 0) return false;
+  const started = [ingress.metadata.creationTimestamp, ...certificates.map((c) => c.metadata.creationTimestamp)];
+  const youngest = Math.min(...started.map((t) => ageMs(t, ctx.now) ?? Infinity));
+  return youngest < ctx.settings.thresholds.certificateRequestPendingAfter;
 }
 
 export const ingressTlsSecrets: Analyzer = {
@@ -31,17 +39,18 @@ export const ingressTlsSecrets: Analyzer = {
   description: 'Ingress TLS entries whose secretName names no Secret.',
   checks: ['IngressTLSSecretMissing'],
   reads: ['Ingress', 'Secret'],
+  optionalReads: ['Certificate'],
   analyze(ctx) {
     const { view } = ctx;
     const findings: Finding[] = [];
     for (const ingress of view.list('Ingress')) {
-      if (ingress.metadata.deletionTimestamp || stillIssuing(ctx, ingress)) continue;
+      if (ingress.metadata.deletionTimestamp) continue;
       const namespace = ingress.metadata.namespace ?? '';
       const seen = new Set<string>();
       for (const tls of ingress.spec.tls ?? []) {
         // No secretName: the controller's default certificate is wanted (or SNI passthrough).
         const secretName = tls.secretName;
-        if (!secretName || seen.has(secretName) || view.get('Secret', namespace, secretName)) continue;
+        if (!secretName || seen.has(secretName) || view.get('Secret', namespace, secretName) || stillIssuing(ctx, ingress, secretName)) continue;
         seen.add(secretName);
         const hosts = tls.hosts?.length ? tls.hosts.join(', ') : 'all hosts';
         const issuer = CERT_MANAGER_ISSUER_ANNOTATIONS.map((a) => (ingress.metadata.annotations?.[a] ? `${a}: ${ingress.metadata.annotations[a]}` : undefined)).filter((s): s is string => Boolean(s));
@@ -52,7 +61,7 @@ export const ingressTlsSecrets: Analyzer = {
           object: objectRef(ingress),
           message: `Ingress ${namespace}/${ingress.metadata.name} serves TLS for ${hosts} from Secret ${secretName}, which does not exist.`,
           evidence: [`Secret ${namespace}/${secretName}: not found`, `TLS hosts: ${hosts}`, ...issuer],
-          related: [expectedCertificate(ingress, secretName)],
+          related: expectedCertificates(ctx, ingress, secretName),
         });
       }
     }
