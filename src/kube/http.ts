@@ -17,7 +17,15 @@ export class KubeRequestError extends Error {
 export interface KubeGetter {
   getJson(path: string, accept?: string): Promise<unknown>;
   getText(path: string): Promise<string>;
+  /** A long-lived GET (a watch): lines of the body as they arrive. */
+  stream(path: string, accept: string, onLine: (line: string) => void): WatchStream;
   readonly server: string;
+}
+
+export interface WatchStream {
+  /** Settles when the server ends the stream (resolves) or the connection fails (rejects). */
+  readonly done: Promise<void>;
+  abort(): void;
 }
 
 export function kubeGetter(kc: KubeConfig, timeoutMs = 30_000): KubeGetter {
@@ -25,7 +33,7 @@ export function kubeGetter(kc: KubeConfig, timeoutMs = 30_000): KubeGetter {
   if (!cluster) throw new Error('the kubeconfig has no current cluster (set a context with kubectl config use-context)');
   const base = new URL(cluster.server);
 
-  async function request(path: string, accept: string): Promise<{ status: number; body: string }> {
+  async function requestOptions(path: string, accept: string, timeout: number): Promise<https.RequestOptions> {
     const options: https.RequestOptions = {
       method: 'GET',
       protocol: base.protocol,
@@ -33,10 +41,15 @@ export function kubeGetter(kc: KubeConfig, timeoutMs = 30_000): KubeGetter {
       port: base.port || (base.protocol === 'https:' ? 443 : 80),
       path: `${base.pathname.replace(/\/$/, '')}${path}`,
       headers: { Accept: accept },
-      timeout: timeoutMs,
+      timeout,
     };
     await kc.applyToHTTPSOptions(options);
-    const transport = base.protocol === 'https:' ? https : http;
+    return options;
+  }
+  const transport = base.protocol === 'https:' ? https : http;
+
+  async function request(path: string, accept: string): Promise<{ status: number; body: string }> {
+    const options = await requestOptions(path, accept, timeoutMs);
     return new Promise((resolve, reject) => {
       const req = transport.request(options, (res) => {
         const chunks: Buffer[] = [];
@@ -61,8 +74,58 @@ export function kubeGetter(kc: KubeConfig, timeoutMs = 30_000): KubeGetter {
     return new KubeRequestError(status, path, reason);
   }
 
+  function stream(path: string, accept: string, onLine: (line: string) => void): WatchStream {
+    let request: http.ClientRequest | undefined;
+    let aborted = false;
+    const done = (async () => {
+      // The server closes a watch after its timeoutSeconds; a silent connection for longer than that
+      // (plus slack) is dead, so the socket timeout is generous rather than infinite.
+      const options = await requestOptions(path, accept, 10 * 60_000);
+      if (aborted) return;
+      await new Promise<void>((resolve, reject) => {
+        const req = transport.request(options, (res) => {
+          if ((res.statusCode ?? 0) < 200 || (res.statusCode ?? 0) >= 300) {
+            const chunks: Buffer[] = [];
+            res.on('data', (chunk: Buffer) => chunks.push(chunk));
+            res.on('end', () => reject(failure(res.statusCode ?? 0, path, Buffer.concat(chunks).toString('utf8'))));
+            return;
+          }
+          let pending = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            pending += chunk;
+            let newline = pending.indexOf('\n');
+            while (newline >= 0) {
+              const line = pending.slice(0, newline).trim();
+              pending = pending.slice(newline + 1);
+              if (line) onLine(line);
+              newline = pending.indexOf('\n');
+            }
+          });
+          res.on('end', () => {
+            if (pending.trim()) onLine(pending.trim());
+            resolve();
+          });
+          res.on('error', (error) => (aborted ? resolve() : reject(error)));
+        });
+        request = req;
+        req.on('timeout', () => req.destroy(new Error(`watch ${path}: no data for 10 minutes`)));
+        req.on('error', (error) => (aborted ? resolve() : reject(error)));
+        req.end();
+      });
+    })();
+    return {
+      done,
+      abort() {
+        aborted = true;
+        request?.destroy();
+      },
+    };
+  }
+
   return {
     server: cluster.server,
+    stream,
     async getJson(path, accept = 'application/json') {
       const { status, body } = await request(path, accept);
       if (status < 200 || status >= 300) throw failure(status, path, body);

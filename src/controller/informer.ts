@@ -1,0 +1,285 @@
+// A resilient informer for one kind: LIST once, then WATCH from the list's resourceVersion with
+// bookmarks; on a dropped connection resume from the last resourceVersion (backoff with jitter); on
+// 410 Gone re-list and turn the difference into events. It never dies silently: every failure is
+// retried, counted and logged, and a kind that RBAC forbids is reported once and retried slowly.
+import type { Logger } from 'pino';
+import type { KindDescriptor, KindName, KindVariant } from '../model/kinds.js';
+import { apiVersionOf } from '../model/kinds.js';
+import type { KubeObject } from '../model/meta.js';
+import type { UnparseableObject } from '../model/parse.js';
+import { parseObject } from '../model/parse.js';
+import type { KubeGetter, WatchStream } from '../kube/http.js';
+import { KubeRequestError, PARTIAL_METADATA_LIST } from '../kube/http.js';
+import { listPath } from '../input/live.js';
+
+export type InformerEvent =
+  | { readonly type: 'added'; readonly object: KubeObject }
+  | { readonly type: 'updated'; readonly old: KubeObject; readonly object: KubeObject }
+  | { readonly type: 'deleted'; readonly object: KubeObject };
+
+export type InformerState = 'starting' | 'synced' | 'forbidden' | 'stopped';
+
+export interface InformerHooks {
+  onEvent(kind: KindName, event: InformerEvent): void;
+  /** Unparseable objects change the analysis too (ResourceUnparseable findings). */
+  onUnparseableChange?(kind: KindName): void;
+  onWatchEvent?(kind: KindName): void;
+  onRestart?(kind: KindName, reason: string): void;
+  onStateChange?(kind: KindName, state: InformerState): void;
+}
+
+export interface InformerOptions {
+  readonly api: KubeGetter;
+  readonly descriptor: KindDescriptor;
+  readonly variant: KindVariant;
+  readonly namespace?: string;
+  readonly hooks: InformerHooks;
+  readonly log: Logger;
+  readonly pageSize?: number;
+  readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
+  /** Server-side watch timeout; the watch is then resumed from the last resourceVersion. */
+  readonly watchTimeoutSeconds?: number;
+  readonly forbiddenRetryMs?: number;
+}
+
+class GoneError extends Error {}
+
+const keyOf = (obj: { metadata: { namespace?: string | undefined; name: string } }): string => `${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export class Informer {
+  readonly kind: KindName;
+  private readonly objects = new Map<string, KubeObject>();
+  private readonly bad = new Map<string, UnparseableObject>();
+  private resourceVersion: string | undefined;
+  private current: WatchStream | undefined;
+  private stopped = false;
+  private wake: (() => void) | undefined;
+  private stateValue: InformerState = 'starting';
+  private loop: Promise<void> | undefined;
+
+  constructor(private readonly options: InformerOptions) {
+    this.kind = options.descriptor.name;
+  }
+
+  get state(): InformerState {
+    return this.stateValue;
+  }
+
+  get synced(): boolean {
+    return this.stateValue === 'synced';
+  }
+
+  list(): IterableIterator<KubeObject> {
+    return this.objects.values();
+  }
+
+  get size(): number {
+    return this.objects.size;
+  }
+
+  unparseable(): IterableIterator<UnparseableObject> {
+    return this.bad.values();
+  }
+
+  get(namespace: string | undefined, name: string): KubeObject | undefined {
+    return this.objects.get(`${namespace ?? ''}/${name}`);
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.current?.abort();
+    this.wake?.();
+    await this.loop;
+    this.setState('stopped');
+  }
+
+  private setState(state: InformerState): void {
+    if (this.stateValue === state) return;
+    this.stateValue = state;
+    this.options.hooks.onStateChange?.(this.kind, state);
+  }
+
+  private async run(): Promise<void> {
+    const { initialMs, maxMs } = this.options.backoff ?? { initialMs: 500, maxMs: 30_000 };
+    let delay = initialMs;
+    let forbiddenLogged = false;
+    while (!this.stopped) {
+      try {
+        if (this.resourceVersion === undefined) await this.relist();
+        this.setState('synced');
+        forbiddenLogged = false;
+        delay = initialMs;
+        await this.watch();
+        // A watch that ends normally (server timeout) resumes at once from the last resourceVersion.
+      } catch (error) {
+        if (this.stopped) break;
+        if (error instanceof GoneError || (error instanceof KubeRequestError && error.status === 410)) {
+          this.options.log.info({ resource: this.kind }, 'resourceVersion too old (410 Gone): re-listing');
+          this.options.hooks.onRestart?.(this.kind, 'gone');
+          this.resourceVersion = undefined;
+          continue;
+        }
+        if (error instanceof KubeRequestError && error.status === 403) {
+          if (!forbiddenLogged) this.options.log.warn({ resource: this.kind, reason: error.reason }, 'listing or watching is forbidden by RBAC: analyzers that need it stay dormant');
+          forbiddenLogged = true;
+          this.setState('forbidden');
+          await this.sleep(this.options.forbiddenRetryMs ?? 300_000);
+          continue;
+        }
+        this.options.hooks.onRestart?.(this.kind, 'error');
+        const jittered = delay / 2 + Math.random() * delay;
+        this.options.log.warn({ resource: this.kind, err: error instanceof Error ? error.message : String(error), retryInMs: Math.round(jittered) }, 'watch failed: resuming');
+        await this.sleep(jittered);
+        delay = Math.min(delay * 2, maxMs);
+      }
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  private normalise(raw: unknown): unknown {
+    if (!isRecord(raw)) return raw;
+    const apiVersion = apiVersionOf(this.options.variant);
+    if (this.options.descriptor.metadataOnly) return { apiVersion, kind: this.options.descriptor.name, metadata: raw.metadata };
+    return { ...raw, apiVersion, kind: this.options.descriptor.name };
+  }
+
+  /** Applies one object; returns the event to emit, if any. */
+  private apply(raw: unknown, deleted: boolean): InformerEvent | undefined {
+    const outcome = parseObject(this.normalise(raw));
+    if (outcome.type === 'ignored') return undefined;
+    if (outcome.type === 'unparseable') {
+      const key = `${outcome.error.namespace ?? ''}/${outcome.error.name}`;
+      const old = this.objects.get(key);
+      if (deleted) this.bad.delete(key);
+      else this.bad.set(key, outcome.error);
+      this.options.hooks.onUnparseableChange?.(this.kind);
+      if (old) {
+        this.objects.delete(key);
+        return { type: 'deleted', object: old };
+      }
+      return undefined;
+    }
+    const object = outcome.object;
+    const key = keyOf(object);
+    const old = this.objects.get(key);
+    if (this.bad.delete(key)) this.options.hooks.onUnparseableChange?.(this.kind);
+    if (deleted) {
+      this.objects.delete(key);
+      return { type: 'deleted', object: old ?? object };
+    }
+    this.objects.set(key, object);
+    return old ? { type: 'updated', old, object } : { type: 'added', object };
+  }
+
+  private emit(event: InformerEvent | undefined): void {
+    if (event) this.options.hooks.onEvent(this.kind, event);
+  }
+
+  private async relist(): Promise<void> {
+    const { api, descriptor, variant, namespace } = this.options;
+    const base = listPath(descriptor, variant, namespace);
+    const accept = descriptor.metadataOnly ? PARTIAL_METADATA_LIST : 'application/json';
+    const seen = new Set<string>();
+    const items: unknown[] = [];
+    let token: string | undefined;
+    let resourceVersion: string | undefined;
+    do {
+      const query = new URLSearchParams({ limit: String(this.options.pageSize ?? 500) });
+      if (token) query.set('continue', token);
+      const page = await api.getJson(`${base}?${query}`, accept);
+      if (!isRecord(page)) throw new Error(`${base}: the answer is not a list`);
+      for (const item of Array.isArray(page.items) ? page.items : []) items.push(item);
+      const metadata = isRecord(page.metadata) ? page.metadata : {};
+      token = typeof metadata.continue === 'string' && metadata.continue ? metadata.continue : undefined;
+      if (typeof metadata.resourceVersion === 'string') resourceVersion = metadata.resourceVersion;
+    } while (token);
+    const badBefore = this.bad.size;
+    this.bad.clear();
+    for (const item of items) {
+      const event = this.apply(item, false);
+      const meta = isRecord(item) && isRecord(item.metadata) ? item.metadata : {};
+      seen.add(`${typeof meta.namespace === 'string' ? meta.namespace : ''}/${typeof meta.name === 'string' ? meta.name : ''}`);
+      // An unchanged object (same resourceVersion) after a re-list is not a change.
+      if (event?.type === 'updated' && event.old.metadata.resourceVersion === event.object.metadata.resourceVersion) continue;
+      this.emit(event);
+    }
+    // Objects missing from the new list were deleted while we were not watching.
+    for (const [key, object] of [...this.objects]) {
+      if (seen.has(key)) continue;
+      this.objects.delete(key);
+      this.emit({ type: 'deleted', object });
+    }
+    if (badBefore !== this.bad.size || this.bad.size > 0) this.options.hooks.onUnparseableChange?.(this.kind);
+    this.resourceVersion = resourceVersion;
+    this.options.log.debug({ resource: this.kind, objects: this.objects.size, resourceVersion }, 'listed');
+  }
+
+  private async watch(): Promise<void> {
+    const { api, descriptor, variant, namespace } = this.options;
+    const timeout = this.options.watchTimeoutSeconds ?? 300;
+    const query = new URLSearchParams({
+      watch: 'true',
+      allowWatchBookmarks: 'true',
+      resourceVersion: this.resourceVersion ?? '',
+      // Jitter spreads the re-watches of many informers.
+      timeoutSeconds: String(Math.round(timeout * (0.9 + Math.random() * 0.2))),
+    });
+    const accept = descriptor.metadataOnly ? PARTIAL_METADATA_LIST.replaceAll('PartialObjectMetadataList', 'PartialObjectMetadata') : 'application/json';
+    let gone = false;
+    let failure: string | undefined;
+    const stream = api.stream(`${listPath(descriptor, variant, namespace)}?${query}`, accept, (line) => {
+      let event: unknown;
+      try {
+        event = JSON.parse(line);
+      } catch {
+        this.options.log.warn({ resource: this.kind, line: line.slice(0, 200) }, 'unreadable watch event: ignored');
+        return;
+      }
+      if (!isRecord(event) || typeof event.type !== 'string') return;
+      this.options.hooks.onWatchEvent?.(this.kind);
+      const object = event.object;
+      const rv = isRecord(object) && isRecord(object.metadata) && typeof object.metadata.resourceVersion === 'string' ? object.metadata.resourceVersion : undefined;
+      switch (event.type) {
+        case 'ADDED':
+        case 'MODIFIED':
+          this.emit(this.apply(object, false));
+          break;
+        case 'DELETED':
+          this.emit(this.apply(object, true));
+          break;
+        case 'BOOKMARK':
+          break;
+        case 'ERROR': {
+          const code = isRecord(object) ? object.code : undefined;
+          if (code === 410) gone = true;
+          else failure = isRecord(object) && typeof object.message === 'string' ? object.message : 'watch error event';
+          stream.abort();
+          return;
+        }
+      }
+      if (rv) this.resourceVersion = rv;
+    });
+    this.current = stream;
+    await stream.done;
+    if (gone) throw new GoneError('410 Gone');
+    // Any other error event goes through the backoff, so a persistent error cannot spin.
+    if (failure) throw new Error(failure);
+  }
+}
