@@ -4,18 +4,25 @@
 // known the node is not reported: a node cordoned a minute ago for a drain looks the same, and
 // this check must not guess.
 import type { ClusterReader } from '../../cluster/view.js';
-import type { Node } from '../../model/core.js';
+import type { ClusterEvent, Node } from '../../model/core.js';
 import { ageMs, formatDuration, objectRef } from '../evidence.js';
 import type { Analyzer, Finding } from '../types.js';
 import { describeTaints } from './node-conditions.js';
 
 const UNSCHEDULABLE_TAINT = 'node.kubernetes.io/unschedulable';
 
+/** Events about a Node are recorded in the default namespace, with or without a namespace on the involved object. */
+function nodeEvents(view: ClusterReader, node: Node): ClusterEvent[] {
+  const name = node.metadata.name;
+  return [...view.eventsFor({ kind: 'Node', name }), ...view.eventsFor({ kind: 'Node', namespace: 'default', name })]
+    .sort((a, b) => (b.lastTimestamp ?? '').localeCompare(a.lastTimestamp ?? ''));
+}
+
 function cordonedSince(view: ClusterReader, node: Node): { at: string; source: string } | undefined {
   const taint = node.spec.taints?.find((t) => t.key === UNSCHEDULABLE_TAINT);
   if (taint?.timeAdded) return { at: taint.timeAdded, source: `taint ${UNSCHEDULABLE_TAINT} added ${taint.timeAdded}` };
   if (!view.has('Event')) return undefined;
-  const event = view.eventsFor({ kind: 'Node', name: node.metadata.name }).find((e) => e.reason === 'NodeNotSchedulable');
+  const event = nodeEvents(view, node).find((e) => e.reason === 'NodeNotSchedulable');
   const at = event?.lastTimestamp ?? event?.firstTimestamp;
   return at ? { at, source: `event NodeNotSchedulable at ${at}` } : undefined;
 }

@@ -48,6 +48,12 @@ export const cases: readonly CheckCase[] = [
     expected: ['NodeCordoned Node/worker-8'],
   },
   {
+    name: 'a cordon dated by the kubelet\'s NodeNotSchedulable event (Node events live in the default namespace)',
+    fixtures: ['nodes/cordoned-event.yaml'],
+    checks: ['NodeCordoned'],
+    expected: ['NodeCordoned Node/worker-11'],
+  },
+  {
     name: 'metrics-server never installed',
     fixtures: ['nodes/apiservices-without-metrics.yaml'],
     checks: ['MetricsServerUnavailable'],
