@@ -2,6 +2,8 @@
 // that every catalogue entry is produced by exactly one registered analyzer).
 import { unparseableResources } from './general/unparseable.js';
 import { crashLoopingContainers } from './pods/crash-looping.js';
+import { podsNotStartingAnalyzers } from './pods-not-starting/index.js';
+import { workloadAnalyzers } from './workloads/index.js';
 import { cpuThrottledContainers } from './pods/cpu-throttled.js';
 import { evictedPods } from './pods/evicted.js';
 import { lifecycleHooksFailed } from './pods/lifecycle-hook-failed.js';
@@ -45,6 +47,8 @@ import type { Analyzer } from './types.js';
 
 export const ANALYZERS: readonly Analyzer[] = [
   unparseableResources,
+  ...podsNotStartingAnalyzers,
+  ...workloadAnalyzers,
   crashLoopingContainers,
   sidecarsNotReady,
   notReadyPods,

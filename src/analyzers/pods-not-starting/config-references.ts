@@ -1,0 +1,170 @@
+// ConfigMaps and Secrets (and keys of ConfigMaps) that a pod references but that do not exist.
+// Secrets are known by name only (their data never enters the process), so a missing Secret key
+// shows up only through the kubelet's CreateContainerConfigError message.
+import type { ClusterEvent, Pod } from '../../model/core.js';
+import { ageMs, containerStatuses, eventEvidence, objectRef } from '../evidence.js';
+import type { AnalysisContext, Analyzer, Finding } from '../types.js';
+import { OWNER_KINDS, earliestEvent, isActivePod, isPodBlocked, podEvents, podName, specContainers } from './pod-state.js';
+import { isNonRootRejection } from './run-as-non-root.js';
+
+type ConfigKind = 'ConfigMap' | 'Secret';
+
+interface ConfigReference {
+  readonly kind: ConfigKind;
+  readonly name: string;
+  readonly key?: string;
+  readonly optional: boolean;
+  /** Where the pod references it, e.g. `env DB_URL of container app`. */
+  readonly via: string;
+  readonly container?: string;
+}
+
+interface MissingConfig {
+  readonly problem: string;
+  readonly via: string;
+  readonly container?: string;
+}
+
+function references(pod: Pod): ConfigReference[] {
+  const refs: ConfigReference[] = [];
+  for (const { container } of specContainers(pod)) {
+    const where = `of container ${container.name}`;
+    for (const env of container.env ?? []) {
+      const cm = env.valueFrom?.configMapKeyRef;
+      const secret = env.valueFrom?.secretKeyRef;
+      if (cm?.name) refs.push({ kind: 'ConfigMap', name: cm.name, key: cm.key, optional: cm.optional === true, via: `env ${env.name} ${where}`, container: container.name });
+      if (secret?.name) refs.push({ kind: 'Secret', name: secret.name, key: secret.key, optional: secret.optional === true, via: `env ${env.name} ${where}`, container: container.name });
+    }
+    for (const from of container.envFrom ?? []) {
+      if (from.configMapRef?.name) refs.push({ kind: 'ConfigMap', name: from.configMapRef.name, optional: from.configMapRef.optional === true, via: `envFrom ${where}`, container: container.name });
+      if (from.secretRef?.name) refs.push({ kind: 'Secret', name: from.secretRef.name, optional: from.secretRef.optional === true, via: `envFrom ${where}`, container: container.name });
+    }
+  }
+  for (const volume of pod.spec.volumes ?? []) {
+    const via = `volume ${volume.name}`;
+    if (volume.configMap?.name) {
+      const optional = volume.configMap.optional === true;
+      refs.push({ kind: 'ConfigMap', name: volume.configMap.name, optional, via });
+      for (const item of volume.configMap.items ?? []) refs.push({ kind: 'ConfigMap', name: volume.configMap.name, key: item.key, optional, via });
+    }
+    if (volume.secret?.secretName) refs.push({ kind: 'Secret', name: volume.secret.secretName, optional: volume.secret.optional === true, via });
+    for (const source of volume.projected?.sources ?? []) {
+      if (source.configMap?.name) {
+        const optional = source.configMap.optional === true;
+        refs.push({ kind: 'ConfigMap', name: source.configMap.name, optional, via: `projected ${via}` });
+        for (const item of source.configMap.items ?? []) refs.push({ kind: 'ConfigMap', name: source.configMap.name, key: item.key, optional, via: `projected ${via}` });
+      }
+      if (source.secret?.name) refs.push({ kind: 'Secret', name: source.secret.name, optional: source.secret.optional === true, via: `projected ${via}` });
+    }
+  }
+  return refs;
+}
+
+/** Published into every namespace by the control plane; a dump may leave them out. */
+const CONTROL_PLANE_CONFIGMAPS: ReadonlySet<string> = new Set(['kube-root-ca.crt', 'openshift-service-ca.crt']);
+
+/** References that the view proves broken: only for kinds it holds completely. */
+function missingFromView(ctx: AnalysisContext, pod: Pod): MissingConfig[] {
+  const { view } = ctx;
+  const out: MissingConfig[] = [];
+  const seen = new Set<string>();
+  const namespace = pod.metadata.namespace ?? '';
+  for (const ref of references(pod)) {
+    if (ref.optional || !view.has(ref.kind) || CONTROL_PLANE_CONFIGMAPS.has(ref.name)) continue;
+    // A dump of some namespaces only holds no object of the kind in the others: absence proves
+    // nothing there (every real namespace has at least kube-root-ca.crt).
+    if (view.inNamespace(ref.kind, namespace).length === 0) continue;
+    let problem: string | undefined;
+    if (ref.kind === 'ConfigMap') {
+      const cm = view.get('ConfigMap', pod.metadata.namespace, ref.name);
+      if (!cm) problem = `ConfigMap ${ref.name} does not exist`;
+      else if (ref.key !== undefined && !cm.keys.includes(ref.key)) problem = `ConfigMap ${ref.name} has no key ${ref.key}`;
+    } else if (!view.get('Secret', pod.metadata.namespace, ref.name)) {
+      problem = `Secret ${ref.name} does not exist`;
+    }
+    if (!problem || seen.has(`${problem}|${ref.via}`)) continue;
+    seen.add(`${problem}|${ref.via}`);
+    out.push({ problem, via: ref.via, ...(ref.container ? { container: ref.container } : {}) });
+  }
+  return out;
+}
+
+/** The kubelet's words: `configmap "x" not found`, `couldn't find key k in Secret ns/x`. */
+export function describeConfigError(message: string): string | undefined {
+  const notFound = /(configmap|secret)s? "([^"]+)" not found/i.exec(message);
+  if (notFound) return `${notFound[1]?.toLowerCase() === 'secret' ? 'Secret' : 'ConfigMap'} ${notFound[2]} does not exist`;
+  const noKey = /couldn't find key (\S+) in (ConfigMap|Secret) (?:[^/\s]+\/)?(\S+)/i.exec(message);
+  if (noKey) return `${noKey[2]} ${noKey[3]} has no key ${noKey[1]}`;
+  const nonExistentKey = /(configmap|secret) references non-existent (?:config |secret )?key:? (\S+)/i.exec(message);
+  if (nonExistentKey) return `a ${nonExistentKey[1]} volume names key ${nonExistentKey[2]}, which does not exist`;
+  return undefined;
+}
+
+function isConfigMountEvent(event: ClusterEvent): boolean {
+  return event.reason === 'FailedMount' && describeConfigError(event.message) !== undefined;
+}
+
+export function findMissingConfig(ctx: AnalysisContext): Finding[] {
+  const { view, now } = ctx;
+  const findings: Finding[] = [];
+  for (const pod of view.list('Pod')) {
+    if (!isActivePod(pod)) continue;
+    const missing = missingFromView(ctx, pod);
+    const reported = new Set(missing.map((m) => m.problem));
+    const waitingErrors: string[] = [];
+    for (const c of containerStatuses(pod)) {
+      const waiting = c.status.state?.waiting;
+      if (waiting?.reason !== 'CreateContainerConfigError' || isNonRootRejection(waiting.message)) continue;
+      waitingErrors.push(`container ${c.name} waiting: CreateContainerConfigError (${waiting.message ?? ''})`);
+      const problem = describeConfigError(waiting.message ?? '');
+      if (problem && !reported.has(problem)) {
+        reported.add(problem);
+        missing.push({ problem, via: `container ${c.name}`, container: c.name });
+      }
+    }
+    const events = podEvents(view, pod).filter((e) => isConfigMountEvent(e) || (e.reason === 'Failed' && describeConfigError(e.message) !== undefined));
+    for (const event of events) {
+      const problem = describeConfigError(event.message);
+      if (problem && !reported.has(problem) && isPodBlocked(pod)) {
+        reported.add(problem);
+        missing.push({ problem, via: event.reason === 'FailedMount' ? 'a volume' : 'a container' });
+      }
+    }
+    if (missing.length === 0) continue;
+    const blocked = isPodBlocked(pod);
+    const confirmed = waitingErrors.length > 0 || events.length > 0;
+    // Objects applied together arrive in any order: a brand-new pod gets a grace period unless the
+    // kubelet has already failed on the reference.
+    const age = ageMs(pod.metadata.creationTimestamp, now);
+    if (blocked && !confirmed && (age === undefined || age < ctx.settings.thresholds.podStartGracePeriod)) continue;
+    const [first] = missing;
+    if (!first) continue;
+    const containers = new Set(missing.map((m) => m.container));
+    const container = containers.size === 1 ? first.container : undefined;
+    const more = missing.length > 1 ? ` (and ${missing.length - 1} more missing reference${missing.length > 2 ? 's' : ''})` : '';
+    findings.push({
+      check: 'PodConfigMissing',
+      // A running pod read its configuration already; it fails at its next start.
+      severity: blocked ? 'critical' : 'info',
+      subject: view.subjectOf(pod),
+      object: objectRef(pod, container),
+      message: `Pod ${podName(pod)} ${blocked ? 'cannot start' : 'will not restart'}: ${first.problem}, referenced by ${first.via}${more}.`,
+      evidence: [
+        ...missing.map((m) => `${m.problem} (referenced by ${m.via})`),
+        ...waitingErrors,
+        ...eventEvidence(events, ctx.settings.evidence.maxEvents),
+      ],
+      ...(earliestEvent(events) ? { firstSeen: earliestEvent(events) } : {}),
+    });
+  }
+  return findings;
+}
+
+export const missingConfigReferences: Analyzer = {
+  name: 'missing-config-references',
+  description: 'Pods referencing ConfigMaps, Secrets or ConfigMap keys that do not exist (env, envFrom, volumes, projected volumes), and CreateContainerConfigError.',
+  checks: ['PodConfigMissing'],
+  reads: ['Pod'],
+  optionalReads: ['ConfigMap', 'Secret', 'Event', ...OWNER_KINDS],
+  analyze: findMissingConfig,
+};

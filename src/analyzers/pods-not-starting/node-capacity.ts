@@ -1,0 +1,104 @@
+// Pods that request more than any node they may run on can allocate: waiting for capacity to free
+// up does not help, only smaller requests or bigger nodes do.
+import type { Node, Pod } from '../../model/core.js';
+import { formatBytes, formatCores, parseQuantity } from '../../model/quantity.js';
+import { effectivePodResource } from '../nodes/pod-resources.js';
+import { objectRef } from '../evidence.js';
+import type { AnalysisContext, Analyzer, Finding } from '../types.js';
+import { hasNodeConstraints, nodeMatchesPod } from './node-affinity.js';
+import { OWNER_KINDS, isActivePod, podAgeMs, podName, specContainers } from './pod-state.js';
+
+function formatAmount(resource: string, amount: number): string {
+  if (resource === 'cpu') return formatCores(amount);
+  if (resource === 'memory' || resource === 'ephemeral-storage' || resource.startsWith('hugepages-')) return formatBytes(amount);
+  return String(Number(amount.toFixed(3)));
+}
+
+function requestedResources(pod: Pod): string[] {
+  const names = new Set<string>();
+  for (const { container } of specContainers(pod)) for (const name of Object.keys(container.resources?.requests ?? {})) names.add(name);
+  return [...names].sort();
+}
+
+function allocatable(node: Node, resource: string): number {
+  return parseQuantity(node.status.allocatable?.[resource]) ?? 0;
+}
+
+interface Shortfall {
+  readonly resource: string;
+  readonly requested: number;
+  readonly largest: number;
+  readonly largestNode?: string;
+  /** Containers that alone request more than the largest node. */
+  readonly containers: readonly string[];
+}
+
+export function findRequestsExceedingNodes(ctx: AnalysisContext): Finding[] {
+  const { view, now } = ctx;
+  // Nodes without allocatable (a trimmed dump) cannot be judged, so they are left out entirely.
+  const nodes = view.list('Node').filter((node) => node.status.allocatable !== undefined);
+  if (nodes.length === 0) return [];
+  const findings: Finding[] = [];
+  for (const pod of view.list('Pod')) {
+    if (!isActivePod(pod) || pod.spec.nodeName) continue;
+    const age = podAgeMs(pod, now);
+    if (age === undefined || age < ctx.settings.thresholds.podUnschedulableAfter) continue;
+    const resources = requestedResources(pod);
+    if (resources.length === 0) continue;
+    const candidates = nodes.filter((node) => nodeMatchesPod(pod, node));
+    // No candidate at all is a selector problem, which PodUnschedulable reports.
+    if (candidates.length === 0) continue;
+    const requested = new Map(resources.map((r) => [r, effectivePodResource(pod, 'requests', r)]));
+    const fits = (node: Node): boolean => resources.every((r) => (requested.get(r) ?? 0) <= allocatable(node, r));
+    if (candidates.some(fits)) continue;
+    const shortfalls: Shortfall[] = [];
+    for (const resource of resources) {
+      const amount = requested.get(resource) ?? 0;
+      let largest = 0;
+      let largestNode: string | undefined;
+      for (const node of candidates) {
+        const value = allocatable(node, resource);
+        if (largestNode === undefined || value > largest) [largest, largestNode] = [value, node.metadata.name];
+      }
+      if (amount <= largest) continue;
+      const containers = specContainers(pod)
+        .filter(({ container }) => (parseQuantity(container.resources?.requests?.[resource]) ?? 0) > largest)
+        .map(({ container }) => container.name);
+      shortfalls.push({ resource, requested: amount, largest, ...(largestNode ? { largestNode } : {}), containers });
+    }
+    const scope = hasNodeConstraints(pod) ? `the ${candidates.length} node(s) its node selector and affinity allow` : `all ${candidates.length} node(s)`;
+    const first = shortfalls[0];
+    const container = first?.containers.length === 1 ? first.containers[0] : undefined;
+    const message = first
+      ? `Pod ${podName(pod)} requests ${first.resource} ${formatAmount(first.resource, first.requested)}${container ? ` (container ${container} alone)` : ''}, more than any of ${scope} can allocate (largest: ${formatAmount(first.resource, first.largest)}${first.largestNode ? ` on ${first.largestNode}` : ''}), so it can never be scheduled.`
+      : `Pod ${podName(pod)} requests ${resources.map((r) => `${r} ${formatAmount(r, requested.get(r) ?? 0)}`).join(', ')}, which none of ${scope} can allocate together, so it can never be scheduled.`;
+    findings.push({
+      check: 'PodRequestsExceedNodeCapacity',
+      severity: 'critical',
+      subject: view.subjectOf(pod),
+      object: objectRef(pod, container),
+      message,
+      evidence: [
+        ...shortfalls.map(
+          (s) => `${s.resource}: the pod requests ${formatAmount(s.resource, s.requested)}, the largest allocatable is ${formatAmount(s.resource, s.largest)}${s.largestNode ? ` (${s.largestNode})` : ''}${s.containers.length ? `; requesting more than that alone: ${s.containers.join(', ')}` : ''}`,
+        ),
+        ...(shortfalls.length === 0
+          ? candidates.map((node) => `${node.metadata.name} allocatable: ${resources.map((r) => `${r} ${formatAmount(r, allocatable(node, r))}`).join(', ')}`)
+          : []),
+        `candidate nodes: ${candidates.map((n) => n.metadata.name).sort().join(', ')}`,
+        ...(pod.spec.nodeSelector ? [`nodeSelector: ${Object.entries(pod.spec.nodeSelector).map(([k, v]) => `${k}=${v}`).join(',')}`] : []),
+      ],
+      ...(pod.metadata.creationTimestamp ? { firstSeen: pod.metadata.creationTimestamp } : {}),
+    });
+  }
+  return findings;
+}
+
+export const podsRequestingMoreThanNodes: Analyzer = {
+  name: 'pods-requesting-more-than-nodes',
+  description: 'Unscheduled pods whose resource requests exceed the allocatable of every node they may run on.',
+  checks: ['PodRequestsExceedNodeCapacity'],
+  reads: ['Pod', 'Node'],
+  optionalReads: [...OWNER_KINDS],
+  analyze: findRequestsExceedingNodes,
+};

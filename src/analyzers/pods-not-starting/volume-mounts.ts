@@ -1,0 +1,95 @@
+// Pods held up by their volumes: mount and attach failures (Multi-Attach among them) reported by
+// the kubelet and the attach/detach controller, and claims that are missing or not bound.
+import type { ClusterEvent, Pod } from '../../model/core.js';
+import { findCondition } from '../../model/meta.js';
+import { ageMs, eventEvidence, objectRef } from '../evidence.js';
+import type { AnalysisContext, Analyzer, Finding } from '../types.js';
+import { describeConfigError } from './config-references.js';
+import { OWNER_KINDS, claimNames, claimRefs, earliestEvent, isActivePod, podEvents, podName } from './pod-state.js';
+
+const MOUNT_FAILURE_REASONS = ['FailedMount', 'FailedAttachVolume', 'FailedMapVolume'];
+
+function volumeOf(event: ClusterEvent): string | undefined {
+  return /volume "([^"]+)"/.exec(event.message)?.[1] ?? /unmounted volumes=\[([^\]]+)\]/.exec(event.message)?.[1];
+}
+
+function describeMountFailure(event: ClusterEvent): string {
+  const text = event.message;
+  if (/Multi-Attach error/i.test(text)) return 'the volume is still attached to another node (Multi-Attach error)';
+  if (/timed out waiting for the condition|context deadline exceeded/i.test(text)) return 'mounting timed out';
+  if (/not found/i.test(text) && /driver|CSI/i.test(text)) return 'its CSI driver is not installed on the node';
+  if (/permission denied/i.test(text)) return 'permission denied';
+  if (event.reason === 'FailedAttachVolume') return 'attaching the volume failed';
+  return 'mounting failed';
+}
+
+interface ClaimProblem {
+  readonly claim: string;
+  readonly problem: string;
+}
+
+function claimProblems(ctx: AnalysisContext, pod: Pod): ClaimProblem[] {
+  const { view } = ctx;
+  if (!view.has('PersistentVolumeClaim')) return [];
+  const namespace = pod.metadata.namespace ?? '';
+  if (view.inNamespace('PersistentVolumeClaim', namespace).length === 0) return [];
+  const scheduled = findCondition(pod.status.conditions, 'PodScheduled');
+  // An unscheduled pod's WaitForFirstConsumer claim is Pending by design; it is the cause only when
+  // the scheduler says it waits for an immediate claim to bind.
+  const waitsForClaims = Boolean(pod.spec.nodeName) || /unbound immediate PersistentVolumeClaims/i.test(scheduled?.message ?? '');
+  const out: ClaimProblem[] = [];
+  for (const name of claimNames(pod)) {
+    const claim = view.get('PersistentVolumeClaim', namespace, name);
+    if (!claim) out.push({ claim: name, problem: `PersistentVolumeClaim ${name} does not exist` });
+    else if (claim.status.phase === 'Lost') out.push({ claim: name, problem: `PersistentVolumeClaim ${name} is Lost (its volume is gone)` });
+    else if (claim.status.phase === 'Pending' && waitsForClaims) out.push({ claim: name, problem: `PersistentVolumeClaim ${name} is Pending (not bound to a volume)` });
+  }
+  return out;
+}
+
+/**
+ * The kubelet mounts every volume before the first container (init ones included) starts: a pod
+ * any of whose containers has run got its volumes, whatever old events say.
+ */
+function waitsForVolumes(pod: Pod): boolean {
+  const statuses = [...(pod.status.initContainerStatuses ?? []), ...(pod.status.containerStatuses ?? [])];
+  return statuses.every((s) => !s.state?.running && !s.state?.terminated && !s.lastState?.terminated && (!s.state?.waiting || ['ContainerCreating', 'PodInitializing'].includes(s.state.waiting.reason ?? '')));
+}
+
+export function findVolumeMountFailures(ctx: AnalysisContext): Finding[] {
+  const { view, now } = ctx;
+  const findings: Finding[] = [];
+  for (const pod of view.list('Pod')) {
+    if (!isActivePod(pod) || !waitsForVolumes(pod)) continue;
+    const age = ageMs(pod.metadata.creationTimestamp, now);
+    if (age === undefined || age < ctx.settings.thresholds.podStartGracePeriod) continue;
+    // Missing ConfigMaps and Secrets also fail as FailedMount; PodConfigMissing reports those.
+    const events = podEvents(view, pod).filter((e) => MOUNT_FAILURE_REASONS.includes(e.reason) && describeConfigError(e.message) === undefined);
+    const claims = claimProblems(ctx, pod);
+    if (events.length === 0 && claims.length === 0) continue;
+    const [latest] = events;
+    const volume = latest ? volumeOf(latest) : undefined;
+    const cause = claims[0]?.problem ?? (latest ? `${volume ? `volume ${volume}: ` : ''}${describeMountFailure(latest)}` : '');
+    findings.push({
+      check: 'PodVolumeMountFailed',
+      severity: 'critical',
+      subject: view.subjectOf(pod),
+      object: objectRef(pod),
+      message: `Pod ${podName(pod)} cannot start because of its volumes: ${cause}.`,
+      evidence: [...claims.map((c) => c.problem), ...eventEvidence(events, ctx.settings.evidence.maxEvents)],
+      ...(earliestEvent(events) ? { firstSeen: earliestEvent(events) } : {}),
+      // Pending or conflicting claims explain the failure (PVCPending, PVCAccessModeConflict, ...).
+      related: claimRefs(pod),
+    });
+  }
+  return findings;
+}
+
+export const volumeMountFailures: Analyzer = {
+  name: 'volume-mount-failures',
+  description: 'Pods not starting because a volume cannot be attached or mounted, or a claim they use is missing or unbound.',
+  checks: ['PodVolumeMountFailed'],
+  reads: ['Pod'],
+  optionalReads: ['Event', 'PersistentVolumeClaim', ...OWNER_KINDS],
+  analyze: findVolumeMountFailures,
+};

@@ -1,0 +1,131 @@
+// Deployments whose rollout does not complete: the controller gave up (ProgressDeadlineExceeded), or
+// the new ReplicaSet's pods fail while the old ones keep serving, so nobody notices until the old
+// pods go away.
+import type { Deployment, ReplicaSet } from '../../model/apps.js';
+import type { Pod } from '../../model/core.js';
+import type { ObjectRef } from '../../model/meta.js';
+import { findCondition } from '../../model/meta.js';
+import { ageMs, formatDuration, objectRef } from '../evidence.js';
+import type { AnalysisContext, Analyzer, Finding } from '../types.js';
+import { controlledPods, podFailure, podRef } from './workload-pods.js';
+
+const REVISION = 'deployment.kubernetes.io/revision';
+
+export interface StuckRollout {
+  readonly deployment: Deployment;
+  readonly deadlineExceeded: boolean;
+  readonly newReplicaSet?: ReplicaSet;
+  readonly oldServing: readonly ReplicaSet[];
+  readonly failing: readonly { readonly pod: Pod; readonly failure: string }[];
+  readonly since?: string;
+}
+
+function ownedReplicaSets(ctx: AnalysisContext, deployment: Deployment): ReplicaSet[] {
+  if (!ctx.view.has('ReplicaSet') || !deployment.metadata.namespace) return [];
+  return ctx.view.inNamespace('ReplicaSet', deployment.metadata.namespace).filter((rs) => {
+    const owner = (rs.metadata.ownerReferences ?? []).find((o) => o.controller && o.kind === 'Deployment');
+    if (!owner) return false;
+    return owner.uid && deployment.metadata.uid ? owner.uid === deployment.metadata.uid : owner.name === deployment.metadata.name;
+  });
+}
+
+/** The ReplicaSet of the Deployment's current revision, else the newest one. */
+function newReplicaSet(deployment: Deployment, replicaSets: readonly ReplicaSet[]): ReplicaSet | undefined {
+  const revision = deployment.metadata.annotations?.[REVISION];
+  const byRevision = revision ? replicaSets.find((rs) => rs.metadata.annotations?.[REVISION] === revision) : undefined;
+  if (byRevision) return byRevision;
+  return [...replicaSets].sort((a, b) => (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? ''))[0];
+}
+
+export function stuckRollout(ctx: AnalysisContext, deployment: Deployment): StuckRollout | undefined {
+  if (deployment.spec.paused || deployment.metadata.deletionTimestamp) return undefined;
+  const replicaSets = ownedReplicaSets(ctx, deployment);
+  const newest = newReplicaSet(deployment, replicaSets);
+  const oldServing = replicaSets.filter((rs) => rs !== newest && (rs.status.availableReplicas ?? 0) > 0);
+  const failing = newest && ctx.view.has('Pod')
+    ? controlledPods(ctx.view, newest).flatMap((pod) => {
+        const failure = podFailure(pod);
+        return failure ? [{ pod, failure }] : [];
+      })
+    : [];
+  const progressing = findCondition(deployment.status.conditions, 'Progressing');
+  const common = { deployment, oldServing, failing, ...(newest ? { newReplicaSet: newest } : {}) };
+  if (progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded') {
+    return { ...common, deadlineExceeded: true, ...(progressing.lastTransitionTime ? { since: progressing.lastTransitionTime } : {}) };
+  }
+  // Before the deadline: only a rollout whose new pods already fail, that has run longer than the
+  // time a healthy rollout needs, and that old pods cover.
+  if (!newest || oldServing.length === 0 || failing.length === 0) return undefined;
+  if ((newest.status.availableReplicas ?? 0) >= (newest.spec.replicas ?? 0)) return undefined;
+  const age = ageMs(newest.metadata.creationTimestamp, ctx.now);
+  if (age === undefined || age < ctx.settings.thresholds.replicasUnavailableAfter) return undefined;
+  return { ...common, deadlineExceeded: false, ...(newest.metadata.creationTimestamp ? { since: newest.metadata.creationTimestamp } : {}) };
+}
+
+function revisionOf(rs: ReplicaSet): string {
+  const revision = rs.metadata.annotations?.[REVISION];
+  return revision ? ` (revision ${revision})` : '';
+}
+
+/** What changed in the template: images per container, which is what most rollouts change. */
+function templateChanges(newRs: ReplicaSet, old: ReplicaSet | undefined): string[] {
+  if (!old) return [];
+  const before = new Map((old.spec.template?.spec.containers ?? []).map((c) => [c.name, c.image]));
+  return (newRs.spec.template?.spec.containers ?? []).flatMap((c) => {
+    const previous = before.get(c.name);
+    if (previous === undefined) return [`container ${c.name} added (image ${c.image ?? '?'})`];
+    return previous !== c.image ? [`container ${c.name} image: ${previous ?? '?'} -> ${c.image ?? '?'}`] : [];
+  });
+}
+
+function describeStuck(stuck: StuckRollout, now: number): { message: string; evidence: string[] } {
+  const { deployment: d, newReplicaSet: rs, oldServing, failing } = stuck;
+  const name = `Deployment ${d.metadata.namespace ?? ''}/${d.metadata.name}`;
+  const target = rs ? `ReplicaSet ${rs.metadata.name}${revisionOf(rs)}` : 'its new ReplicaSet';
+  const servingPods = oldServing.reduce((sum, o) => sum + (o.status.availableReplicas ?? 0), 0);
+  const serving = oldServing.length ? `; ${servingPods} pod${servingPods === 1 ? '' : 's'} of the previous template still serve` : '';
+  const why = failing[0] ? ` (${failing[0].failure})` : '';
+  const available = rs ? `${rs.status.availableReplicas ?? 0}/${rs.spec.replicas ?? 0} new pods available` : 'no new pods available';
+  const progressing = findCondition(d.status.conditions, 'Progressing');
+  const message = stuck.deadlineExceeded
+    ? `${name} did not finish rolling out ${target} within its progress deadline of ${d.spec.progressDeadlineSeconds ?? 600}s: ${available}${why}${serving}.`
+    : `${name} is stuck rolling out ${target}${stuck.since ? ` for ${formatDuration(ageMs(stuck.since, now) ?? 0)}` : ''}: its new pods fail${why}${serving}.`;
+  const evidence = [
+    ...(progressing ? [`condition Progressing=${progressing.status}${progressing.reason ? ` (${progressing.reason})` : ''}${progressing.message ? `: ${progressing.message}` : ''}`] : []),
+    ...(rs ? [`new ${target}: ${available}`] : []),
+    ...oldServing.map((o) => `old ReplicaSet ${o.metadata.name}${revisionOf(o)}: ${o.status.availableReplicas ?? 0} available`),
+    ...(rs ? templateChanges(rs, oldServing[0]) : []),
+    ...failing.map(({ pod, failure }) => `pod ${pod.metadata.name}: ${failure}`),
+  ];
+  return { message, evidence };
+}
+
+export function findStuckRollouts(ctx: AnalysisContext): Finding[] {
+  const findings: Finding[] = [];
+  for (const deployment of ctx.view.list('Deployment')) {
+    const stuck = stuckRollout(ctx, deployment);
+    if (!stuck) continue;
+    const { message, evidence } = describeStuck(stuck, ctx.now);
+    const related: ObjectRef[] = [...stuck.failing.map(({ pod }) => podRef(pod)), ...(stuck.newReplicaSet ? [objectRef(stuck.newReplicaSet)] : []), objectRef(deployment)];
+    findings.push({
+      check: 'WorkloadRolloutStuck',
+      severity: 'critical',
+      subject: ctx.view.subjectOf(deployment),
+      object: objectRef(deployment),
+      message,
+      evidence: evidence.slice(0, ctx.settings.evidence.maxEvents + 4),
+      ...(stuck.since ? { firstSeen: stuck.since } : {}),
+      related,
+    });
+  }
+  return findings;
+}
+
+export const stuckRollouts: Analyzer = {
+  name: 'stuck-rollouts',
+  description: 'Deployments past their progress deadline, or whose new ReplicaSet fails while the old one still serves.',
+  checks: ['WorkloadRolloutStuck'],
+  reads: ['Deployment'],
+  optionalReads: ['ReplicaSet', 'Pod'],
+  analyze: findStuckRollouts,
+};
