@@ -26,9 +26,11 @@ const CERTIFICATE_CHAIN_FAILURES: readonly CheckId[] = [
 ];
 
 export const ROOT_CAUSE_RULES: readonly RootCauseRule[] = [
-  { dependent: 'PodUnschedulable', causes: ['PVCPending', 'PVCStorageClassMissing', 'NodeNotReady'] },
+  // Requests no node can hold, or a missing claim, are why the scheduler finds no node for the pod.
+  { dependent: 'PodUnschedulable', causes: ['PodRequestsExceedNodeCapacity', 'PodVolumeMountFailed', 'PVCPending', 'PVCStorageClassMissing', 'NodeNotReady'] },
+  { dependent: 'PodImagePullFailed', causes: ['PodImagePullSecretMissing'] },
   { dependent: 'PodVolumeMountFailed', causes: ['PVCPending', 'PVCStorageClassMissing', 'PVCAccessModeConflict'] },
-  { dependent: 'PodPendingTooLong', causes: ['PVCPending', 'PVCStorageClassMissing'] },
+  { dependent: 'PodPendingTooLong', causes: ['PVCPending', 'PVCStorageClassMissing', 'PodCrashLooping'] },
   { dependent: 'PVCPending', causes: ['PVCStorageClassMissing'] },
   { dependent: 'WorkloadReplicasUnavailable', causes: POD_FAILURES },
   { dependent: 'WorkloadRolloutStuck', causes: POD_FAILURES },
