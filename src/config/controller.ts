@@ -1,0 +1,114 @@
+// The controller's configuration file (a mounted ConfigMap): what to watch, how to analyze, how
+// reports are bounded and kept, where metrics and probes listen, leader election and work rates.
+// Every field has a default, so an empty file (or none) is a complete configuration; unknown fields
+// are errors, so that a typo does not silently fall back to a default.
+import { z } from 'zod';
+import { analysisSettingsSchema, duration } from '../analyzers/settings.js';
+import { parseWith, readConfigDocument } from './load.js';
+
+/** A namespace or other DNS-1123 label (63 characters at most). */
+const dnsLabel = z
+  .string()
+  .max(63)
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS-1123 label: lower-case letters, digits and "-"');
+
+const dnsSubdomain = z
+  .string()
+  .max(253)
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, 'must be a DNS-1123 subdomain');
+
+const port = z.number().int().min(1).max(65535);
+
+export const DEFAULT_OPERATOR_NAMESPACE = 'healthreport-system';
+
+/** Bounds that keep one HealthReport far below etcd's 1.5 MiB object limit (the CRD allows up to 200 findings). */
+export const reportSettingsSchema = z
+  .object({
+    /** How long a report whose findings all resolved stays (as Healthy) before it is deleted. */
+    retention: duration.default(3_600_000),
+    maxFindingsPerReport: z.number().int().min(1).max(200).default(50),
+    maxEvidencePerFinding: z.number().int().min(0).max(50).default(30),
+    /** Serialized size budget of one report; evidence is trimmed first, then findings. */
+    maxReportBytes: z.number().int().min(16 * 1024).max(1024 * 1024).default(256 * 1024),
+  })
+  .strict();
+export type ReportSettings = z.infer<typeof reportSettingsSchema>;
+
+export const serverSettingsSchema = z
+  .object({
+    metricsPort: port.default(8080),
+    healthPort: port.default(8081),
+  })
+  .strict();
+
+export const leaderElectionSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    leaseName: dnsSubdomain.default('healthreport-operator'),
+    leaseDuration: duration.default(15_000),
+    renewDeadline: duration.default(10_000),
+    retryPeriod: duration.default(2_000),
+  })
+  .strict()
+  .superRefine((le, ctx) => {
+    // A leader must give up before its lease can be taken over, and must get several tries at renewal.
+    if (le.renewDeadline >= le.leaseDuration) {
+      ctx.addIssue({ code: 'custom', path: ['renewDeadline'], message: 'must be shorter than leaseDuration' });
+    }
+    if (le.retryPeriod <= 0 || le.retryPeriod * 1.2 >= le.renewDeadline) {
+      ctx.addIssue({ code: 'custom', path: ['retryPeriod'], message: 'must be positive and well below renewDeadline' });
+    }
+  });
+export type LeaderElectionSettings = z.infer<typeof leaderElectionSchema>;
+
+export const rateLimitSchema = z
+  .object({
+    /** Global rate of retries after failed reconciles, and the burst allowed after a quiet period. */
+    qps: z.number().positive().max(10_000).default(50),
+    burst: z.number().int().min(1).max(100_000).default(100),
+    backoffBase: duration.default(100),
+    backoffMax: duration.default(300_000),
+  })
+  .strict()
+  .superRefine((rl, ctx) => {
+    if (rl.backoffBase <= 0) ctx.addIssue({ code: 'custom', path: ['backoffBase'], message: 'must be positive' });
+    if (rl.backoffMax < rl.backoffBase) ctx.addIssue({ code: 'custom', path: ['backoffMax'], message: 'must not be shorter than backoffBase' });
+  });
+
+/** What the process environment contributes: the controller's own namespace (downward API). */
+export interface ControllerEnvironment {
+  readonly podNamespace?: string;
+}
+
+export function controllerConfigSchema(env: ControllerEnvironment = {}) {
+  return z
+    .object({
+      /** Namespaces to watch; empty means all. */
+      namespaces: z.array(dnsLabel).default([]),
+      /** Where reports on cluster-scoped subjects (nodes, cluster issuers, the cluster) and the lease live. */
+      operatorNamespace: dnsLabel.default(env.podNamespace || DEFAULT_OPERATOR_NAMESPACE),
+      workers: z.number().int().min(1).max(64).default(2),
+      analysis: analysisSettingsSchema.prefault({}),
+      reports: reportSettingsSchema.prefault({}),
+      server: serverSettingsSchema.prefault({}),
+      leaderElection: leaderElectionSchema.prefault({}),
+      rateLimit: rateLimitSchema.prefault({}),
+    })
+    .strict()
+    .superRefine((config, ctx) => {
+      if (config.server.metricsPort === config.server.healthPort) {
+        ctx.addIssue({ code: 'custom', path: ['server', 'healthPort'], message: 'must differ from server.metricsPort' });
+      }
+    });
+}
+export type ControllerConfig = z.infer<ReturnType<typeof controllerConfigSchema>>;
+
+export function parseControllerConfig(document: unknown, source: string, env: ControllerEnvironment = {}): ControllerConfig {
+  return parseWith(controllerConfigSchema(env), document ?? {}, source);
+}
+
+/** Reads and validates the file; without a path, the defaults. Throws ConfigError naming the field. */
+export async function loadControllerConfig(path: string | undefined, env: ControllerEnvironment = {}): Promise<ControllerConfig> {
+  if (!path) return parseControllerConfig({}, '(defaults)', env);
+  return parseControllerConfig(await readConfigDocument(path), path, env);
+}
