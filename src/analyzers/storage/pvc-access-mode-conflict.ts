@@ -12,7 +12,10 @@ function multiAttachEvents(view: ClusterReader, pods: readonly Pod[], claim: Per
   if (!view.has('Event')) return [];
   const volume = claim.spec.volumeName;
   return pods
-    .flatMap((pod) => view.eventsFor({ kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name }))
+    .flatMap((pod) =>
+      // A StatefulSet pod reuses its name: events of an earlier instance carry another uid.
+      view.eventsFor({ kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name }).filter((e) => !e.involved.uid || !pod.metadata.uid || e.involved.uid === pod.metadata.uid),
+    )
     .filter((e) => e.reason === 'FailedAttachVolume' && e.message.includes('Multi-Attach') && (!volume || e.message.includes(volume)))
     .sort((a, b) => (b.lastTimestamp ?? '').localeCompare(a.lastTimestamp ?? ''));
 }
