@@ -37,7 +37,7 @@ export const evictedPods: Analyzer = {
       if (!latest) continue;
       const subject = ctx.view.subjectOf(latest);
       const nodes = [...new Set(sorted.map((p) => p.spec.nodeName).filter((n): n is string => Boolean(n)))].sort();
-      const cause = latest.status.message ? `: ${latest.status.message.replace(/\.$/, '')}` : '';
+      const cause = latest.status.message ? `: ${latest.status.message.trim().replace(/\.$/, '')}` : '';
       const firstSeen = evictedAt(sorted[0] ?? latest);
       const owner = subject.kind === 'Pod' ? `Pod ${latest.metadata.namespace ?? ''}/${latest.metadata.name} was` : `${sorted.length} pod${sorted.length === 1 ? '' : 's'} of ${subject.kind} ${subject.namespace ?? ''}/${subject.name} ${sorted.length === 1 ? 'was' : 'were'}`;
       findings.push({

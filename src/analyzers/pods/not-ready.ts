@@ -1,5 +1,5 @@
 // Running pods whose application containers run but do not become ready: a readiness (or startup)
-// probe that keeps failing. Pods with a container that crashes or waits on an error are left to
+// probe that keeps failing, on a container instance that has itself been running past the threshold. Pods with a container that crashes or waits on an error are left to
 // those checks, and unready sidecars to PodSidecarNotReady, so that one problem makes one finding.
 import type { ContainerStatus, Pod } from '../../model/core.js';
 import { findCondition } from '../../model/meta.js';
@@ -59,6 +59,9 @@ export const notReadyPods: Analyzer = {
       const sidecars = sidecarNames(pod);
       for (const { status, init } of statuses) {
         if (init || sidecars.has(status.name) || status.ready || !status.state?.running) continue;
+        // A container restarted since is a restart problem (liveness, hooks, crashes), not a readiness one.
+        const runningFor = ageMs(status.state.running.startedAt, ctx.now);
+        if (runningFor === undefined || runningFor < ctx.settings.thresholds.podNotReadyAfter) continue;
         const probe = pendingProbe(pod, status);
         if (probe) findings.push(notReadyFinding(ctx, pod, status, probe, since, forMs));
       }

@@ -16,8 +16,10 @@ function missingResourceNames(container: Container): string[] {
   ];
 }
 
-function joinWords(words: readonly string[]): string {
-  return words.length < 2 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} and ${words.at(-1) ?? ''}`;
+/** "no cpu request, no memory request and no memory limit" */
+function listMissing(words: readonly string[]): string {
+  const each = words.map((word) => `no ${word}`);
+  return each.length < 2 ? (each[0] ?? '') : `${each.slice(0, -1).join(', ')} and ${each.at(-1) ?? ''}`;
 }
 
 export const containersWithoutResources: Analyzer = {
@@ -41,7 +43,7 @@ export const containersWithoutResources: Analyzer = {
           severity: 'info',
           subject,
           object: objectRef(pod, container.name),
-          message: `Container ${container.name} of ${describeRef(subject)} has no ${joinWords(missing)}.`,
+          message: `Container ${container.name} of ${describeRef(subject)} has ${listMissing(missing)}.`,
           evidence: [
             `pod ${pod.metadata.name} (representative of ${describeRef(subject)})`,
             `requests: cpu ${requests?.cpu ?? 'none'}, memory ${requests?.memory ?? 'none'}`,

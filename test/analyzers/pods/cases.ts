@@ -1,10 +1,129 @@
 import type { CheckCase } from '../../helpers/cases.js';
+import type { CheckId } from '../../../src/analyzers/catalogue.js';
+
+/** Every check of the 'Pods not working' section: the healthy rows must raise none of them. */
+const POD_CHECKS: readonly CheckId[] = [
+  'PodCrashLooping', 'PodOOMKilled', 'PodNotReady', 'PodLivenessProbeFailing', 'PodRestartingOften', 'PodLifecycleHookFailed',
+  'PodEvicted', 'PodStuckTerminating', 'PodProbesMissing', 'PodResourcesMissing', 'PodCPUThrottled', 'PodSidecarNotReady',
+];
 
 export const cases: readonly CheckCase[] = [
   {
     name: 'a Deployment whose only pod crash-loops',
     fixtures: ['pods/crashloop.yaml'],
-    checks: ['PodCrashLooping', 'PodOOMKilled'],
+    checks: ['PodCrashLooping', 'PodOOMKilled', 'PodRestartingOften', 'PodNotReady'],
     expected: ['PodCrashLooping Deployment/shop/checkout'],
+  },
+  {
+    name: 'a crash loop on OOM kills is PodOOMKilled only; an OOM kill three hours ago is history; a CronJob run killed for memory',
+    fixtures: ['pods/oom-killed.yaml'],
+    checks: ['PodCrashLooping', 'PodOOMKilled', 'PodRestartingOften'],
+    expected: ['PodOOMKilled CronJob/shop/feed-export', 'PodOOMKilled Deployment/shop/cart'],
+  },
+  {
+    name: 'a recent OOM kill is reported when the window is widened to a day',
+    fixtures: ['pods/oom-killed.yaml'],
+    checks: ['PodOOMKilled'],
+    settings: { thresholds: { podOOMKilledWithin: '1d' } },
+    expected: ['PodOOMKilled CronJob/shop/feed-export', 'PodOOMKilled Deployment/shop/cart', 'PodOOMKilled StatefulSet/shop/search'],
+  },
+  {
+    name: 'a readiness probe failing for 30 minutes; a pod 90 seconds into its start; a crash-looping neighbour; a container without probes',
+    fixtures: ['pods/not-ready.yaml'],
+    checks: ['PodNotReady', 'PodCrashLooping'],
+    expected: ['PodCrashLooping Deployment/catalog/indexer', 'PodNotReady Deployment/catalog/api'],
+  },
+  {
+    name: 'PodNotReady waits for thresholds.podNotReadyAfter',
+    fixtures: ['pods/not-ready.yaml'],
+    checks: ['PodNotReady'],
+    settings: { thresholds: { podNotReadyAfter: '45m' } },
+    expected: [],
+  },
+  {
+    name: 'restarted by its liveness probe; one failed check without a restart; liveness restarts nine hours ago',
+    fixtures: ['pods/liveness.yaml'],
+    checks: ['PodLivenessProbeFailing', 'PodRestartingOften', 'PodCrashLooping'],
+    expected: ['PodLivenessProbeFailing Deployment/billing/invoices'],
+  },
+  {
+    name: '37 restarts over 20 days; 6 restarts in 40 minutes; 6 restarts over five days; a crash loop with 40 restarts',
+    fixtures: ['pods/restarts.yaml'],
+    checks: ['PodRestartingOften', 'PodCrashLooping'],
+    expected: ['PodCrashLooping Deployment/ingest/enricher', 'PodRestartingOften Deployment/ingest/collector', 'PodRestartingOften Deployment/ingest/parser'],
+  },
+  {
+    name: 'restart thresholds come from the settings',
+    fixtures: ['pods/restarts.yaml'],
+    checks: ['PodRestartingOften'],
+    settings: { thresholds: { restartCountHigh: 50, restartsPerHour: 10 } },
+    expected: [],
+  },
+  {
+    name: 'a failing postStart hook and a failing preStop hook; a hook that failed yesterday; no readiness noise from the restarts',
+    fixtures: ['pods/lifecycle-hooks.yaml'],
+    checks: ['PodLifecycleHookFailed', 'PodStuckTerminating', 'PodNotReady'],
+    expected: ['PodLifecycleHookFailed Deployment/media/thumbnailer', 'PodLifecycleHookFailed Deployment/media/transcoder'],
+  },
+  {
+    name: 'how long hook failures stay news comes from the settings',
+    fixtures: ['pods/lifecycle-hooks.yaml'],
+    checks: ['PodLifecycleHookFailed'],
+    settings: { thresholds: { podEventsWithin: '2d' } },
+    expected: ['PodLifecycleHookFailed Deployment/media/streamer', 'PodLifecycleHookFailed Deployment/media/thumbnailer', 'PodLifecycleHookFailed Deployment/media/transcoder'],
+  },
+  {
+    name: 'three evicted pods of one Deployment make one finding; failed and completed Job pods are not evictions',
+    fixtures: ['pods/evicted.yaml'],
+    checks: ['PodEvicted', 'PodOOMKilled', 'PodCrashLooping'],
+    expected: ['PodEvicted Deployment/reports/renderer'],
+  },
+  {
+    name: 'a pod held by a finalizer; a pod on an unreachable node; a pod terminating within its grace period',
+    fixtures: ['pods/stuck-terminating.yaml'],
+    checks: ['PodStuckTerminating', 'PodNotReady', 'PodCrashLooping'],
+    expected: ['PodStuckTerminating Deployment/legacy/gateway', 'PodStuckTerminating StatefulSet/legacy/queue'],
+  },
+  {
+    name: 'probes and resources: one finding per container of a workload, not per replica; Jobs and mirror pods left out',
+    fixtures: ['pods/probes-resources.yaml'],
+    checks: ['PodProbesMissing', 'PodResourcesMissing'],
+    expected: [
+      'PodProbesMissing Deployment/tools/mailer',
+      'PodProbesMissing Deployment/tools/wiki',
+      'PodResourcesMissing Deployment/tools/mailer',
+      'PodResourcesMissing Deployment/tools/wiki',
+    ],
+  },
+  {
+    name: 'CPU usage at 97% of the limit; 12% of the limit; no limit; metrics of a pod that is gone',
+    fixtures: ['pods/cpu-throttled.yaml'],
+    checks: ['PodCPUThrottled'],
+    expected: ['PodCPUThrottled Deployment/analytics/aggregator'],
+  },
+  {
+    name: 'the throttling ratio comes from the settings',
+    fixtures: ['pods/cpu-throttled.yaml'],
+    checks: ['PodCPUThrottled'],
+    settings: { thresholds: { cpuThrottledRatio: 0.1 } },
+    expected: ['PodCPUThrottled Deployment/analytics/aggregator', 'PodCPUThrottled Deployment/analytics/dashboard'],
+  },
+  {
+    name: 'sidecars: a crash-looping proxy, a native sidecar that never starts, an unready log shipper; not when the app fails itself',
+    fixtures: ['pods/sidecars.yaml'],
+    checks: ['PodSidecarNotReady', 'PodCrashLooping', 'PodNotReady'],
+    expected: [
+      'PodCrashLooping Deployment/payments/checkout-api',
+      'PodNotReady Deployment/payments/edge-envoy',
+      'PodSidecarNotReady Deployment/payments/fraud-check',
+      'PodSidecarNotReady Deployment/payments/ledger-api',
+      'PodSidecarNotReady Deployment/payments/notifier',
+    ],
+  },
+  {
+    name: 'healthy workloads, a pod being created, a rollout in progress, a DaemonSet pod on a cordoned node, a completed Job',
+    fixtures: ['pods/healthy.yaml'],
+    checks: POD_CHECKS,
+    expected: [],
   },
 ];
