@@ -1,8 +1,8 @@
 // Claims that stay Pending: no volume was provisioned or matched. A WaitForFirstConsumer claim is
 // Pending by design until a pod that uses it is scheduled, so it only counts once the scheduler has
 // picked a node for it (or its provisioner already failed).
-import type { ClusterEvent, PersistentVolumeClaim } from '../../model/core.js';
-import { eventEvidence, eventsWithReason, formatDuration, ageMs, objectRef } from '../evidence.js';
+import type { ClusterEvent } from '../../model/core.js';
+import { ageMs, eventEvidence, eventsWithReason, formatDuration, objectRef } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
 import { SELECTED_NODE_ANNOTATION, accessModesOf, claimName, podsUsingClaim, requestedStorageClass } from './claims.js';
 
@@ -11,7 +11,7 @@ const BINDING_EVENT_REASONS = [
   'ProvisioningFailed', 'FailedBinding', 'ExternalProvisioning', 'Provisioning', 'WaitForFirstConsumer', 'WaitForPodScheduled', 'VolumeMismatch',
 ];
 
-function cause(ctx: AnalysisContext, claim: PersistentVolumeClaim, className: string | undefined, events: readonly ClusterEvent[]): string {
+function cause(ctx: AnalysisContext, className: string | undefined, events: readonly ClusterEvent[]): string {
   const failed = events.find((e) => e.reason === 'ProvisioningFailed' || e.reason === 'FailedBinding' || e.reason === 'VolumeMismatch');
   if (failed) return failed.reason === 'ProvisioningFailed' ? `provisioning failed: ${failed.message}` : failed.message;
   if (className === '') return 'no PersistentVolume without a class matches its size and access modes (static binding)';
@@ -58,7 +58,7 @@ export const pendingClaims: Analyzer = {
         // the pod's problem (PodUnschedulable), not the claim's.
         if (users.length === 0 || (!selectedNode && !provisioningFailed)) continue;
       }
-      const why = cause(ctx, claim, className, events);
+      const why = cause(ctx, className, events);
       const requested = claim.spec.resources?.requests?.storage;
       findings.push({
         check: 'PVCPending',
