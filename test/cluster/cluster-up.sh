@@ -131,7 +131,8 @@ kubeconfig scheduler scheduler "$CLUSTER_DIR/scheduler.kubeconfig"
 # records its PID for cluster-down.sh.
 start() {
   local name=$1; shift
-  setsid "$BIN" "$name" "$@" </dev/null >"$LOGS/$name.log" 2>&1 &
+  # 9>&- : the component must not inherit the lock, or it would hold it forever.
+  setsid "$BIN" "$name" "$@" </dev/null >"$LOGS/$name.log" 2>&1 9>&- &
   echo $! >"$PIDS/$name.pid"
 }
 wait_for() { # WHAT SECONDS COMMAND...

@@ -61,6 +61,13 @@ func main() {
 // command, because kwok loads its configuration (Stages) from --config during
 // that pre-parse, not inside the command.
 func runKwok() int {
+	// Linking the kube components registers their global flags (notably
+	// component-base's "--version", a non-bool flag) on pflag.CommandLine at
+	// init time. cobra merges pflag.CommandLine into kwok's root command, and
+	// kwok's own bool --version then fails to parse, so give kwok the empty
+	// global flag set it would have as a standalone binary.
+	pflag.CommandLine = pflag.NewFlagSet(os.Args[0], pflag.ExitOnError)
+
 	global := pflag.NewFlagSet("kwok-global", pflag.ContinueOnError)
 	// The pre-parse sees the command's flags too; they are handled later.
 	global.ParseErrorsAllowlist.UnknownFlags = true
