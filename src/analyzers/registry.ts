@@ -33,6 +33,7 @@ import { notReadyIssuers } from './certificates/issuer-not-ready.js';
 import { overdueRenewals } from './certificates/renewal-overdue.js';
 import { failedCertificateRequests } from './certificates/request-failed.js';
 import { externalDns } from './dns/external-dns.js';
+import { istioAnalyzers } from './istio/index.js';
 import { clusterDns } from './network/cluster-dns.js';
 import { invalidDnsNames } from './network/dns-names.js';
 import { ingressBackends } from './network/ingress-backends.js';
@@ -89,4 +90,5 @@ export const ANALYZERS: readonly Analyzer[] = [
   networkPolicyBlockedServices,
   networkPolicyBlockedDns,
   externalDns,
+  ...istioAnalyzers,
 ];
