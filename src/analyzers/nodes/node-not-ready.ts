@@ -1,9 +1,13 @@
 // Nodes whose kubelet reports not ready (False) or stopped reporting (Unknown) for longer than a
-// heartbeat hiccup. Nodes being deleted are expected to go away and are skipped.
+// heartbeat hiccup. Nodes being deleted, or being removed by an autoscaler (which drains them,
+// shuts the instance down and only then deletes the Node), are expected to go away and are skipped.
 import { findCondition } from '../../model/meta.js';
 import { ageMs, formatDuration, objectRef } from '../evidence.js';
 import type { Analyzer, Finding } from '../types.js';
 import { describeCondition, describeTaints } from './node-conditions.js';
+
+/** Taints that the cluster-autoscaler and Karpenter put on a node they are scaling down. */
+const SCALE_DOWN_TAINTS = ['ToBeDeletedByClusterAutoscaler', 'karpenter.sh/disrupted', 'karpenter.sh/disruption'];
 
 export const notReadyNodes: Analyzer = {
   name: 'not-ready-nodes',
@@ -14,7 +18,7 @@ export const notReadyNodes: Analyzer = {
   analyze({ view, settings, now }) {
     const findings: Finding[] = [];
     for (const node of view.list('Node')) {
-      if (node.metadata.deletionTimestamp) continue;
+      if (node.metadata.deletionTimestamp || node.spec.taints?.some((t) => SCALE_DOWN_TAINTS.includes(t.key))) continue;
       const ready = findCondition(node.status.conditions, 'Ready');
       if (!ready || ready.status === 'True') continue;
       const age = ageMs(ready.lastTransitionTime, now);

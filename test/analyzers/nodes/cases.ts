@@ -16,6 +16,12 @@ export const cases: readonly CheckCase[] = [
     expected: ['NodeNotReady Node/worker-3'],
   },
   {
+    name: 'a node the cluster-autoscaler is removing',
+    fixtures: ['nodes/scale-down.yaml'],
+    checks: [...NODE_CHECKS],
+    expected: [],
+  },
+  {
     name: 'a longer nodeNotReadyAfter threshold waits longer',
     fixtures: ['nodes/not-ready.yaml'],
     checks: ['NodeNotReady'],

@@ -56,6 +56,16 @@ export const cases: readonly CheckCase[] = [
     expected: [],
   },
   {
+    name: 'a generic ephemeral claim used by its owner pod; a class asked for by the legacy annotation',
+    fixtures: ['storage/classes.yaml', 'storage/pvc-ephemeral-legacy.yaml'],
+    checks: [...CLAIM_CHECKS],
+    expected: [
+      'PVCPending PersistentVolumeClaim/storage-etl/etl-7f9c2-scratch',
+      'PVCPending PersistentVolumeClaim/storage-etl/ledger-archive',
+      'PVCStorageClassMissing PersistentVolumeClaim/storage-etl/ledger-archive',
+    ],
+  },
+  {
     name: 'a ReadWriteOnce claim wanted by a second replica on another node (Multi-Attach)',
     fixtures: ['storage/rwo-multi-attach.yaml'],
     checks: [...CLAIM_CHECKS],
