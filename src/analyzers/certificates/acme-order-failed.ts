@@ -3,7 +3,7 @@
 import { refOf } from '../../model/meta.js';
 import { eventEvidence, objectRef } from '../evidence.js';
 import type { Analyzer, Finding } from '../types.js';
-import { challengesOf, currentRequest, describeChallenge, describeOrder, isOrderFailed, ordersOf } from './chain.js';
+import { challengesOf, currentRequest, describeChallenge, describeOrder, isOrderFailed, ordersOf, tidy } from './chain.js';
 
 export const failedAcmeOrders: Analyzer = {
   name: 'failed-acme-orders',
@@ -29,7 +29,7 @@ export const failedAcmeOrders: Analyzer = {
           severity: 'critical',
           subject: objectRef(cert),
           object: objectRef(order),
-          message: `ACME Order ${order.metadata.namespace ?? ''}/${order.metadata.name} of Certificate ${cert.metadata.name} is ${order.status.state ?? ''}${order.status.reason ? `: ${order.status.reason}` : ' (no reason given)'}.`,
+          message: `ACME Order ${order.metadata.namespace ?? ''}/${order.metadata.name} of Certificate ${cert.metadata.name} is ${order.status.state ?? ''}${order.status.reason ? `: ${tidy(order.status.reason)}` : ' (no reason given)'}.`,
           evidence: [
             describeOrder(order),
             `domains: ${[order.spec.commonName, ...(order.spec.dnsNames ?? [])].filter((d, i, all): d is string => Boolean(d) && all.indexOf(d) === i).join(', ') || 'none listed'}`,

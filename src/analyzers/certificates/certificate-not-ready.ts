@@ -7,7 +7,7 @@ import { ageMs, eventEvidence, formatDuration, objectRef } from '../evidence.js'
 import type { Analyzer, Finding } from '../types.js';
 import { findCertManagerComponents } from './cert-manager-components.js';
 import {
-  chainEvidence, chainRefs, describeCondition, failurePoint, issuanceChain, issuanceInProgress, resolveIssuer,
+  chainEvidence, chainRefs, describeCondition, failurePoint, issuanceChain, issuanceInProgress, resolveIssuer, tidy,
 } from './chain.js';
 
 /** Warning events of the Certificate and of its current request, most recent first. */
@@ -54,7 +54,7 @@ export const notReadyCertificates: Analyzer = {
       const issuer = resolveIssuer(view, cert.metadata.namespace, cert.spec.issuerRef);
       const failing = failurePoint(chain, issuer);
       const state = ready
-        ? `is not ready${ready.reason ? ` (${ready.reason}${ready.message ? `: ${ready.message}` : ''})` : ''}`
+        ? `is not ready${ready.reason ? ` (${ready.reason}${tidy(ready.message) ? `: ${tidy(ready.message)}` : ''})` : ''}`
         : 'has no Ready condition (cert-manager has not processed it)';
       const duration = age !== undefined ? ` for ${formatDuration(age)}` : '';
       const issuing = findCondition(cert.status.conditions, 'Issuing');

@@ -190,9 +190,24 @@ export function renewalStalled(cert: Certificate, now: number, grace: number): b
 
 // ---- Descriptions --------------------------------------------------------------------------
 
+/** cert-manager messages sometimes end in a dangling `: ` (an empty wrapped error). */
+export function tidy(text: string | undefined): string {
+  return (text ?? '').trim().replace(/[\s:]+$/, '');
+}
+
+const GENERIC_REQUEST_REASONS: ReadonlySet<string> = new Set(['pending', 'failed', 'denied', 'invalidrequest']);
+
+/** "reason: message" of a request state, leaving out reasons that only repeat the state. */
+export function requestDetail(s: Exclude<RequestState, { state: 'issued' }>): string {
+  const reason = s.reason && !GENERIC_REQUEST_REASONS.has(s.reason.toLowerCase()) ? s.reason : undefined;
+  return [reason, tidy(s.message)].filter(Boolean).join(': ');
+}
+
+export const REQUEST_STATE_WORDS = { denied: 'was denied', invalid: 'is invalid', failed: 'failed', pending: 'is pending' } as const;
+
 export function describeCondition(c: Condition): string {
   const why = c.reason ? ` (${c.reason})` : '';
-  const message = c.message ? `: ${c.message}` : '';
+  const message = tidy(c.message) ? `: ${tidy(c.message)}` : '';
   const since = c.lastTransitionTime ? ` since ${c.lastTransitionTime}` : '';
   return `${c.type}=${c.status}${why}${since}${message}`;
 }
@@ -202,13 +217,13 @@ export function describeRequest(request: CertificateRequest): string {
   const revision = revisionOf(request);
   const name = `CertificateRequest ${request.metadata.namespace ?? ''}/${request.metadata.name}${revision !== undefined ? ` (revision ${revision})` : ''}`;
   if (s.state === 'issued') return `${name}: issued`;
-  const detail = [s.reason, s.message].filter(Boolean).join(': ');
+  const detail = requestDetail(s);
   return `${name}: ${s.state}${s.since ? ` since ${s.since}` : ''}${detail ? `: ${detail}` : ''}`;
 }
 
 export function describeOrder(order: Order): string {
   const state = order.status.state || 'no state yet';
-  return `Order ${order.metadata.namespace ?? ''}/${order.metadata.name}: ${state}${order.status.reason ? `: ${order.status.reason}` : ''}`;
+  return `Order ${order.metadata.namespace ?? ''}/${order.metadata.name}: ${state}${order.status.reason ? `: ${tidy(order.status.reason)}` : ''}`;
 }
 
 export function describeChallenge(challenge: Challenge): string {
@@ -266,11 +281,12 @@ export function failurePoint(chain: IssuanceChain, issuer: IssuerResolution): st
   const challenge = chain.challenges.find((c) => c.status.state !== 'valid' && c.status.reason);
   if (challenge) return `the ${challenge.spec.type} challenge for ${challenge.spec.dnsName} is ${challenge.status.state || 'pending'}: ${challenge.status.reason ?? ''}`;
   const order = chain.orders.find(isOrderFailed);
-  if (order) return `ACME order ${order.metadata.name} is ${order.status.state ?? ''}${order.status.reason ? `: ${order.status.reason}` : ''}`;
+  if (order) return `ACME order ${order.metadata.name} is ${order.status.state ?? ''}${order.status.reason ? `: ${tidy(order.status.reason)}` : ''}`;
   if (chain.request) {
     const s = requestState(chain.request);
     if (s.state === 'denied' || s.state === 'invalid' || s.state === 'failed') {
-      return `CertificateRequest ${chain.request.metadata.name} is ${s.state}${s.message ? `: ${s.message}` : ''}`;
+      const detail = requestDetail(s);
+      return `CertificateRequest ${chain.request.metadata.name} ${REQUEST_STATE_WORDS[s.state]}${detail ? `: ${detail}` : ''}`;
     }
   }
   return undefined;

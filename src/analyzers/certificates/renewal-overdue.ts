@@ -2,7 +2,7 @@
 import { findCondition } from '../../model/meta.js';
 import { ageMs, formatDuration, objectRef } from '../evidence.js';
 import type { Analyzer, Finding } from '../types.js';
-import { chainEvidence, chainRefs, describeCondition, failurePoint, issuanceChain, renewalStalled, resolveIssuer } from './chain.js';
+import { chainEvidence, chainRefs, describeCondition, failurePoint, issuanceChain, renewalStalled, resolveIssuer, tidy } from './chain.js';
 import { certificateWarningEvents } from './certificate-not-ready.js';
 
 export const overdueRenewals: Analyzer = {
@@ -33,14 +33,14 @@ export const overdueRenewals: Analyzer = {
       const failing = failurePoint(chain, issuer);
       const what = retrying
         ? `failed ${failedAttempts} issuance attempt${failedAttempts === 1 ? '' : 's'}${cert.status.lastFailureTime ? ` (last at ${cert.status.lastFailureTime})` : ''}`
-        : `is ${formatDuration(sinceRenewal ?? 0)} past its renewal time ${cert.status.renewalTime ?? ''} without a renewal under way`;
+        : `is ${formatDuration(sinceRenewal ?? 0)} past its renewal time ${cert.status.renewalTime ?? ''} and has not been renewed`;
       const firstSeen = retrying ? cert.status.lastFailureTime ?? issuing?.lastTransitionTime : cert.status.renewalTime;
       findings.push({
         check: 'CertificateRenewalOverdue',
         severity: 'warning',
         subject: objectRef(cert),
         object: objectRef(cert),
-        message: `Certificate ${name} ${what}${failing ? `; renewal fails because ${failing}` : issuing?.message && retrying ? `: ${issuing.message}` : ''}.`,
+        message: `Certificate ${name} ${what}${failing ? `; renewal fails because ${failing}` : issuing?.message && retrying ? `: ${tidy(issuing.message)}` : ''}.`,
         evidence: [
           `notAfter: ${cert.status.notAfter ?? 'not set'}`,
           `renewalTime: ${cert.status.renewalTime ?? 'not set'}`,

@@ -4,9 +4,9 @@ import type { ObjectRef } from '../../model/meta.js';
 import { refOf } from '../../model/meta.js';
 import { ageMs, eventEvidence, formatDuration, objectRef } from '../evidence.js';
 import type { Analyzer, Finding } from '../types.js';
-import { chainEvidence, currentRequest, describeRequest, ordersOf, challengesOf, requestState, resolveIssuer } from './chain.js';
-
-const STATE_WORDS = { denied: 'was denied', invalid: 'is invalid', failed: 'failed' } as const;
+import {
+  REQUEST_STATE_WORDS, chainEvidence, challengesOf, currentRequest, describeRequest, ordersOf, requestDetail, requestState, resolveIssuer,
+} from './chain.js';
 
 export const failedCertificateRequests: Analyzer = {
   name: 'failed-certificate-requests',
@@ -28,8 +28,8 @@ export const failedCertificateRequests: Analyzer = {
       const orders = ordersOf(view, request);
       const challenges = orders.flatMap((o) => challengesOf(view, o));
       const issuer = resolveIssuer(view, cert.metadata.namespace, request.spec.issuerRef);
-      const what = state.state === 'pending' ? `has been pending for ${formatDuration(pendingFor ?? 0)}` : STATE_WORDS[state.state];
-      const detail = [state.reason, state.message].filter(Boolean).join(': ');
+      const what = state.state === 'pending' ? `has been pending for ${formatDuration(pendingFor ?? 0)}` : REQUEST_STATE_WORDS[state.state];
+      const detail = requestDetail(state);
       const events = view.has('Event')
         ? view.eventsFor({ kind: 'CertificateRequest', namespace: request.metadata.namespace, name: request.metadata.name }).filter((e) => e.type === 'Warning')
         : [];
