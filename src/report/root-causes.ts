@@ -25,6 +25,11 @@ const CERTIFICATE_CHAIN_FAILURES: readonly CheckId[] = [
   'CertificateIssuerNotReady', 'ACMEOrderFailed', 'ACMEChallengePending', 'CertificateRequestFailed',
 ];
 
+/** The VirtualService checks whose findings name their destination Services in `related`. */
+const ISTIO_VIRTUAL_SERVICE_CHECKS: readonly CheckId[] = [
+  'IstioVirtualServiceHostNotFound', 'IstioVirtualServiceSubsetNotFound', 'IstioVirtualServicePortRequired', 'IstioVirtualServiceConflict',
+];
+
 export const ROOT_CAUSE_RULES: readonly RootCauseRule[] = [
   // Requests no node can hold, or a missing claim, are why the scheduler finds no node for the pod.
   { dependent: 'PodUnschedulable', causes: ['PodRequestsExceedNodeCapacity', 'PodVolumeMountFailed', 'PVCPending', 'PVCStorageClassMissing', 'NodeNotReady'] },
@@ -48,6 +53,15 @@ export const ROOT_CAUSE_RULES: readonly RootCauseRule[] = [
   { dependent: 'CertificateRenewalOverdue', causes: CERTIFICATE_CHAIN_FAILURES },
   { dependent: 'CertManagerUnhealthy', causes: POD_FAILURES },
   { dependent: 'IstioGatewayTLSSecretMissing', causes: ['CertificateNotReady', ...CERTIFICATE_CHAIN_FAILURES] },
+  // Istio: the istiod pods' own failure explains the control plane's; a control plane that is down
+  // explains sidecars that get no configuration or certificate (their findings name istiod in `related`).
+  { dependent: 'IstioControlPlaneUnhealthy', causes: POD_FAILURES },
+  { dependent: 'IstioSidecarNotReady', causes: ['IstioControlPlaneUnhealthy'] },
+  { dependent: 'PodSidecarNotReady', causes: ['IstioControlPlaneUnhealthy'] },
+  // A VirtualService's destination Service without a ready backend, named in `related`, is what its
+  // users see failing; a subset that selects no pod of a Service that selects none is the Service's fault.
+  ...ISTIO_VIRTUAL_SERVICE_CHECKS.map((dependent) => ({ dependent, causes: ['ServiceNoReadyEndpoints', 'ServiceSelectorMatchesNothing'] as const })),
+  { dependent: 'IstioDestinationRuleSubsetNoPods', causes: ['ServiceSelectorMatchesNothing'] },
   { dependent: 'ClusterDNSUnhealthy', causes: POD_FAILURES },
   { dependent: 'ExternalDNSUnhealthy', causes: POD_FAILURES },
 ];

@@ -97,6 +97,8 @@ function componentFinding(ctx: AnalysisContext, component: ControlPlaneComponent
       ...eventEvidence(events, ctx.settings.evidence.maxEvents),
     ],
     ...(firstSeen ? { firstSeen } : {}),
+    // The pods' own findings (crash loop, image pull, scheduling) explain the component's.
+    related: [component.subject, ...component.pods.slice(0, 20).map((pod) => objectRef(pod))],
   };
 }
 
