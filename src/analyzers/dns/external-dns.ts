@@ -139,7 +139,7 @@ function logTrouble(ctx: AnalysisContext, instance: Instance): Trouble | undefin
     const firstSeen = verdict.errors.map(timeOfLine).find(Boolean);
     return {
       cause: `is failing to update DNS records: its recent logs show ${kinds} (${verdict.errors.length} error line${verdict.errors.length === 1 ? '' : 's'} ${since})`,
-      evidence: [`pod ${pod.metadata.name}: ${verdict.errors.length} error lines ${since}`, ...verdict.errors.slice(-ctx.settings.evidence.maxLogLines).map((l) => `  ${l}`)],
+      evidence: [`pod ${pod.metadata.name}: ${verdict.errors.length} error lines ${since}`, ...verdict.errors.slice(-ctx.settings.evidence.maxLogLines)],
       object: pod,
       ...(firstSeen ? { firstSeen } : {}),
     };
