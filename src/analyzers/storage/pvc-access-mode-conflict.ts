@@ -1,10 +1,11 @@
 // Claims that more pods want than their access mode allows. A ReadWriteOnce volume attaches to one
 // node: pods on another node wait on a Multi-Attach error. ReadWriteOncePod admits one pod at all.
 // Pods of a ReadWriteOnce claim that all run on different nodes are not flagged: a volume type
-// without attachment (NFS-like, hostPath) serves them, and nobody is affected.
+// without attachment (NFS-like, hostPath) serves them, and nobody is affected. Without a Multi-Attach
+// event, a pod on another node counts as blocked only once it is Pending past the start grace period.
 import type { ClusterReader } from '../../cluster/view.js';
 import type { ClusterEvent, PersistentVolumeClaim, Pod } from '../../model/core.js';
-import { describeEvent, objectRef } from '../evidence.js';
+import { ageMs, describeEvent, objectRef } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
 import { accessModesOf, claimName, isSingleNodeOnly, podsUsingClaim } from './claims.js';
 
@@ -24,8 +25,10 @@ function podPlacement(pod: Pod): string {
   return `pod ${pod.metadata.name} on ${pod.spec.nodeName ?? '(not scheduled)'} (${pod.status.phase ?? 'unknown'})`;
 }
 
-function isStuck(pod: Pod): boolean {
-  return pod.status.phase === 'Pending';
+/** Pending past the start grace period: on a volume without attachment it would have started by now. */
+function isStuck(ctx: AnalysisContext, pod: Pod): boolean {
+  const age = ageMs(pod.metadata.creationTimestamp, ctx.now);
+  return pod.status.phase === 'Pending' && age !== undefined && age > ctx.settings.thresholds.podStartGracePeriod;
 }
 
 function conflictOf(ctx: AnalysisContext, claim: PersistentVolumeClaim, users: readonly Pod[]): { message: string; events: ClusterEvent[] } | undefined {
@@ -40,7 +43,7 @@ function conflictOf(ctx: AnalysisContext, claim: PersistentVolumeClaim, users: r
   const nodes = new Set(scheduled.map((pod) => pod.spec.nodeName));
   if (nodes.size < 2) return undefined;
   const events = multiAttachEvents(ctx.view, scheduled, claim);
-  if (events.length === 0 && !scheduled.some(isStuck)) return undefined;
+  if (events.length === 0 && !scheduled.some((pod) => isStuck(ctx, pod))) return undefined;
   return { message: `ReadWriteOnce PersistentVolumeClaim ${name} is wanted by pods on ${nodes.size} nodes (${[...nodes].sort().join(', ')}), but its volume attaches to one node only.`, events };
 }
 

@@ -78,6 +78,19 @@ export const cases: readonly CheckCase[] = [
     expected: ['PVCAccessModeConflict PersistentVolumeClaim/storage-web/uploads-data'],
   },
   {
+    name: 'a second pod of an RWO claim on another node, still within its start grace period',
+    fixtures: ['storage/rwo-new-pod.yaml'],
+    checks: ['PVCAccessModeConflict'],
+    expected: [],
+  },
+  {
+    name: 'the same pod five minutes later, still not started',
+    fixtures: ['storage/rwo-new-pod.yaml'],
+    checks: ['PVCAccessModeConflict'],
+    now: '2026-11-25T12:05:00Z',
+    expected: ['PVCAccessModeConflict PersistentVolumeClaim/storage-notes/notes-data'],
+  },
+  {
     name: 'a ReadWriteOncePod claim wanted by a rolling update\'s surge pod',
     fixtures: ['storage/rwop-two-pods.yaml'],
     checks: [...CLAIM_CHECKS],
