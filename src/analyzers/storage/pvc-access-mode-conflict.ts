@@ -35,7 +35,7 @@ function conflictOf(ctx: AnalysisContext, claim: PersistentVolumeClaim, users: r
   const modes = accessModesOf(claim);
   const name = claimName(claim);
   if (modes.length === 1 && modes[0] === 'ReadWriteOncePod') {
-    if (users.length < 2) return undefined;
+    if (users.length < 2 || !users.some((pod) => isStuck(ctx, pod))) return undefined;
     return { message: `ReadWriteOncePod PersistentVolumeClaim ${name} is wanted by ${users.length} pods, but only one may use it.`, events: [] };
   }
   if (!isSingleNodeOnly(modes)) return undefined;
