@@ -15,11 +15,14 @@ interface Booking {
   readonly kind: ResourceKind;
   readonly total: number;
   readonly allocatable: number;
-  readonly limit: number;
+  /** The share of allocatable beyond which the node counts as overcommitted. */
+  readonly threshold: number;
 }
 
 const format = (resource: 'cpu' | 'memory', amount: number): string => (resource === 'cpu' ? formatCores(amount) : formatBytes(amount));
 const percent = (amount: number, of: number): string => `${Math.round((amount / of) * 100)}%`;
+/** One decimal, so that 95.3% never reads as the 95% threshold it exceeds. */
+const precisePercent = (amount: number, of: number): string => `${Number(((amount / of) * 100).toFixed(1))}%`;
 
 function sum(pods: readonly Pod[], kind: ResourceKind, resource: string): number {
   return pods.reduce((total, pod) => total + effectivePodResource(pod, kind, resource), 0);
@@ -60,17 +63,17 @@ export const overcommittedNodes: Analyzer = {
     for (const node of view.list('Node')) {
       if (node.metadata.deletionTimestamp) continue;
       const pods = view.podsOnNode(node.metadata.name).filter((pod) => !isPodTerminal(pod));
-      const overbooked: Booking[] = [];
+      const bookings: Booking[] = [];
       const cpu = parseQuantity(node.status.allocatable?.cpu);
       const memory = parseQuantity(node.status.allocatable?.memory);
-      if (cpu) overbooked.push({ resource: 'cpu', kind: 'requests', total: sum(pods, 'requests', 'cpu'), allocatable: cpu, limit: nodeRequestsOvercommit });
+      if (cpu) bookings.push({ resource: 'cpu', kind: 'requests', total: sum(pods, 'requests', 'cpu'), allocatable: cpu, threshold: nodeRequestsOvercommit });
       if (memory) {
-        overbooked.push({ resource: 'memory', kind: 'requests', total: sum(pods, 'requests', 'memory'), allocatable: memory, limit: nodeRequestsOvercommit });
-        overbooked.push({ resource: 'memory', kind: 'limits', total: sum(pods, 'limits', 'memory'), allocatable: memory, limit: nodeMemoryLimitsOvercommit });
+        bookings.push({ resource: 'memory', kind: 'requests', total: sum(pods, 'requests', 'memory'), allocatable: memory, threshold: nodeRequestsOvercommit });
+        bookings.push({ resource: 'memory', kind: 'limits', total: sum(pods, 'limits', 'memory'), allocatable: memory, threshold: nodeMemoryLimitsOvercommit });
       }
-      const exceeded = overbooked.filter((b) => b.total > b.limit * b.allocatable);
+      const exceeded = bookings.filter((b) => b.total > b.threshold * b.allocatable);
       if (exceeded.length === 0) continue;
-      const causes = exceeded.map((b) => `${b.resource} ${b.kind} at ${percent(b.total, b.allocatable)} of allocatable (threshold ${Math.round(b.limit * 100)}%)`);
+      const causes = exceeded.map((b) => `${b.resource} ${b.kind} at ${precisePercent(b.total, b.allocatable)} of allocatable (threshold ${precisePercent(b.threshold, 1)})`);
       findings.push({
         check: 'NodeOvercommitted',
         severity: 'warning',

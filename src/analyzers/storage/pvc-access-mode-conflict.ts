@@ -21,6 +21,8 @@ function multiAttachEvents(view: ClusterReader, pods: readonly Pod[], claim: Per
     .sort((a, b) => (b.lastTimestamp ?? '').localeCompare(a.lastTimestamp ?? ''));
 }
 
+const MAX_PODS_LISTED = 10;
+
 function podPlacement(pod: Pod): string {
   return `pod ${pod.metadata.name} on ${pod.spec.nodeName ?? '(not scheduled)'} (${pod.status.phase ?? 'unknown'})`;
 }
@@ -71,7 +73,8 @@ export const claimAccessModeConflicts: Analyzer = {
         message: conflict.message,
         evidence: [
           `access modes: ${accessModesOf(claim).join(', ')}${claim.spec.volumeName ? ` (volume ${claim.spec.volumeName})` : ''}`,
-          ...users.map(podPlacement),
+          ...users.slice(0, MAX_PODS_LISTED).map(podPlacement),
+          ...(users.length > MAX_PODS_LISTED ? [`(${users.length - MAX_PODS_LISTED} more pods)`] : []),
           ...events.slice(0, settings.evidence.maxEvents).map((e) => `${e.involved.name}: ${describeEvent(e)}`),
         ],
         ...(firstSeen ? { firstSeen } : {}),

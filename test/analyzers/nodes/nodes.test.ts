@@ -34,7 +34,7 @@ describe('NodePressure evidence', () => {
 describe('NodeOvercommitted evidence', () => {
   it('shows the allocated resources like kubectl describe node', () => {
     const [finding] = findingsOf('NodeOvercommitted', ['nodes/overcommitted.yaml']);
-    expect(finding?.message).toBe('Node worker-6 is overcommitted: memory limits at 159% of allocatable (threshold 150%).');
+    expect(finding?.message).toBe('Node worker-6 is overcommitted: memory limits at 159.1% of allocatable (threshold 150%).');
     expect(finding?.evidence).toEqual([
       'non-terminated pods: 5',
       'cpu: requests 2.05 (52%), limits 0m (0%) of allocatable 3.92',
@@ -45,7 +45,7 @@ describe('NodeOvercommitted evidence', () => {
 
   it('counts a pod at the larger of its init containers and its running containers', () => {
     const finding = findingsOf('NodeOvercommitted', ['nodes/overcommitted.yaml'], { thresholds: { nodeRequestsOvercommit: 0.8 } }).find((f) => f.object.name === 'worker-7');
-    expect(finding?.message).toBe('Node worker-7 is overcommitted: cpu requests at 85% of allocatable (threshold 80%).');
+    expect(finding?.message).toBe('Node worker-7 is overcommitted: cpu requests at 85.5% of allocatable (threshold 80%).');
     expect(finding?.evidence).toContain('non-terminated pods: 2');
     expect(finding?.evidence[1]).toBe('cpu: requests 3.35 (85%), limits 3.3 (84%) of allocatable 3.92');
   });
