@@ -8,7 +8,7 @@ export const networkChecks = [
     area: 'Network services',
     title: 'Service selector matches no pod',
     description:
-      'A Service with a selector that selects no pod of its namespace, so it has no endpoints. Services without a selector (endpoints managed by hand) and ExternalName Services are never flagged, nor are Services younger than the serviceNoReadyEndpointsAfter threshold, whose pods are terminating, or whose Deployment/StatefulSet is deliberately scaled to zero. The evidence lists the values the namespace\'s pods carry for each selector key, so a typo shows.',
+      'A Service with a selector that selects no pod of its namespace, so it has no endpoints. Services without a selector (endpoints managed by hand) and ExternalName Services are never flagged, nor are Services younger than the serviceNoReadyEndpointsAfter threshold, whose pods are terminating or finished, or whose Deployment/StatefulSet is deliberately scaled to zero. The evidence lists the values the namespace\'s pods carry for each selector key, so a typo shows.',
     runbook: [
       'Are the required services available to the pod? Compare the selector with the pod labels: `kubectl get svc <name> -n <ns> -o jsonpath=\'{.spec.selector}\'` and `kubectl get pods -n <ns> --show-labels`.',
       'Fix the Service selector or the workload\'s pod template labels so that they match.',
@@ -60,7 +60,7 @@ export const networkChecks = [
     area: 'Network services',
     title: 'Invalid DNS name',
     description:
-      'A Service name, ExternalName target, Ingress rule or TLS host, or external-dns hostname annotation that is not a valid DNS name: a label over 63 characters, a name over 253, an empty label, or characters other than a-z, 0-9 and inner hyphens (a wildcard `*` is allowed as the first label of hosts). Such a name never resolves.',
+      'A Service name, ExternalName target, Ingress rule or TLS host, Istio host (VirtualService, Gateway, ServiceEntry, DestinationRule), or external-dns hostname annotation that is not a valid DNS name: a label over 63 characters, a name over 253, an empty label, or characters other than a-z, 0-9 and inner hyphens (a wildcard `*` is allowed as the first label of hosts). Such a name never resolves.',
     runbook: [
       'Check invalid dns names, too long (64+) or invalid characters: the evidence names the offending label.',
       'Shorten or rename the object or host (Service names must start with a letter and be at most 63 characters).',

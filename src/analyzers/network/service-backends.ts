@@ -53,8 +53,8 @@ export function readyEndpointCount(slices: readonly EndpointSlice[]): number {
 export type ServiceBackendState =
   /** No selector, or ExternalName: the control plane does not manage its endpoints. */
   | { readonly type: 'unmanaged' }
-  /** The selector picks no pod. `transitional` when that is expected (terminating pods, scaled to zero). */
-  | { readonly type: 'selects-nothing'; readonly reason?: 'terminating' | 'scaled-to-zero'; readonly scaledToZero?: ObjectRef }
+  /** The selector picks no running pod; `reason` when that is expected (terminating or finished pods, scaled to zero). */
+  | { readonly type: 'selects-nothing'; readonly reason?: 'terminating' | 'completed' | 'scaled-to-zero'; readonly scaledToZero?: ObjectRef }
   /** Pods are selected but none receives traffic; `since` is when the last of them stopped (or started) being ready. */
   | { readonly type: 'no-ready-endpoints'; readonly pods: readonly Pod[]; readonly since?: string; readonly fromSlices: boolean }
   | { readonly type: 'serving'; readonly pods: readonly Pod[]; readonly ready: number };
@@ -64,8 +64,10 @@ export function serviceBackendState(view: ClusterReader, service: Service): Serv
   const namespace = service.metadata.namespace ?? '';
   const pods = backendPods(view, service);
   if (pods.length === 0) {
-    const terminating = view.podsWithLabels(namespace, service.spec.selector).some((pod) => pod.metadata.deletionTimestamp && !isPodTerminal(pod));
-    if (terminating) return { type: 'selects-nothing', reason: 'terminating' };
+    const matching = view.podsWithLabels(namespace, service.spec.selector);
+    if (matching.some((pod) => pod.metadata.deletionTimestamp && !isPodTerminal(pod))) return { type: 'selects-nothing', reason: 'terminating' };
+    // Finished pods (a Job's) do carry the labels: the selector is right, there is just nothing running now.
+    if (matching.some(isPodTerminal)) return { type: 'selects-nothing', reason: 'completed' };
     const scaled = scaledToZeroWorkload(view, namespace, service.spec.selector);
     return scaled ? { type: 'selects-nothing', reason: 'scaled-to-zero', scaledToZero: scaled } : { type: 'selects-nothing' };
   }

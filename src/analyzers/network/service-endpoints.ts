@@ -39,8 +39,8 @@ export const serviceEndpoints: Analyzer = {
       const state = serviceBackendState(view, service);
       const selector = formatLabels(service.spec.selector);
       if (state.type === 'selects-nothing') {
-        // Just created (its workload may not have made pods yet), terminating pods, or a workload
-        // deliberately scaled to zero: all expected states, not a broken selector.
+        // Just created (its workload may not have made pods yet), terminating or finished pods, or a
+        // workload deliberately scaled to zero: all expected states, not a broken selector.
         if (state.reason || (ageMs(service.metadata.creationTimestamp, now) ?? Infinity) < grace) continue;
         findings.push({
           check: 'ServiceSelectorMatchesNothing',
