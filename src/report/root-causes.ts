@@ -36,6 +36,8 @@ export const ROOT_CAUSE_RULES: readonly RootCauseRule[] = [
   { dependent: 'PodImagePullFailed', causes: ['PodImagePullSecretMissing'] },
   { dependent: 'PodVolumeMountFailed', causes: ['PVCPending', 'PVCStorageClassMissing', 'PVCAccessModeConflict'] },
   { dependent: 'PodPendingTooLong', causes: ['PVCPending', 'PVCStorageClassMissing', 'PodCrashLooping'] },
+  // A crash loop on OOM kills names its pod in `related`: the OOM kill is the cause to fix.
+  { dependent: 'PodCrashLooping', causes: ['PodOOMKilled'] },
   { dependent: 'PVCPending', causes: ['PVCStorageClassMissing'] },
   { dependent: 'WorkloadReplicasUnavailable', causes: POD_FAILURES },
   { dependent: 'WorkloadRolloutStuck', causes: POD_FAILURES },

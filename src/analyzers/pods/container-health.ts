@@ -1,6 +1,7 @@
 // What the pod checks agree on about a pod's containers, so that one problem is reported once, by
-// its most specific check: an OOM kill before a sidecar failure, before a crash loop, before a
-// failing liveness probe, before a bare restart count; readiness only for containers that run.
+// its most specific check: a failing sidecar before a crash loop, before a failing liveness probe,
+// before a bare restart count; readiness only for containers that run. An OOM kill is reported next
+// to the crash loop it causes, which names it as its root cause.
 import type { ObjectRef } from '../../model/meta.js';
 import type { ClusterEvent, Container, ContainerState, ContainerStatus, Pod } from '../../model/core.js';
 import { ageMs } from '../evidence.js';
@@ -90,6 +91,16 @@ export function sidecarNames(pod: Pod): ReadonlySet<string> {
   const known = regular.filter((name) => KNOWN_SIDECAR_NAMES.has(name));
   if (known.length < regular.length) for (const name of known) names.add(name);
   return names;
+}
+
+const ISTIO_PROXY = 'istio-proxy';
+
+/**
+ * An istio-proxy next to an application: IstioSidecarNotReady reports its crash loops, restarts and
+ * unreadiness (with the control plane as the likely cause), so the generic checks leave it alone.
+ */
+export function isIstioSidecar(pod: Pod, container: string): boolean {
+  return container === ISTIO_PROXY && sidecarNames(pod).has(container);
 }
 
 /** Job pods run to completion: probes and "long-running" expectations do not apply to them. */

@@ -1,18 +1,25 @@
-// Containers in CrashLoopBackOff, and containers killed for exceeding their memory limit. An OOM
-// kill is the more specific cause, so a container crash-looping on OOM kills gets PodOOMKilled only;
-// a crash-looping sidecar the application depends on is reported as PodSidecarNotReady instead.
-import type { ContainerStatus, Pod } from '../../model/core.js';
+// Containers in CrashLoopBackOff, and containers killed for exceeding their memory limit. A crash
+// loop on OOM kills gets both findings, and the crash loop names the pod in `related` so that the
+// OOM kill becomes its root cause (one alert). A crash-looping sidecar the application depends on
+// is PodSidecarNotReady's, a crash-looping istio-proxy IstioSidecarNotReady's.
+import type { ContainerState, ContainerStatus, Pod } from '../../model/core.js';
+import { refOf } from '../../model/meta.js';
 import { containerStatuses, describeContainer, describeState, eventEvidence, objectRef } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
-import { earliestFirstTimestamp, isCrashLooping, podEvents, previousLogEvidence, reportableOomKill, restartBackOffEvents, specOf } from './container-health.js';
+import {
+  earliestFirstTimestamp, isCrashLooping, isIstioSidecar, podEvents, previousLogEvidence, reportableOomKill, restartBackOffEvents, specOf,
+} from './container-health.js';
 import { findSidecarFailures } from './sidecar-not-ready.js';
 
-function crashLoopFinding(ctx: AnalysisContext, pod: Pod, status: ContainerStatus): Finding {
+type Termination = NonNullable<ContainerState['terminated']>;
+
+function crashLoopFinding(ctx: AnalysisContext, pod: Pod, status: ContainerStatus, oomKill: Termination | undefined): Finding {
   const last = status.lastState?.terminated;
   const events = restartBackOffEvents(podEvents(ctx, pod), status.name);
   const cause = last ? ` (last exit code ${last.exitCode}${last.reason ? `, ${last.reason}` : ''})` : '';
   // When the back-off began, not the latest crash: the latter moves with every restart.
   const firstSeen = earliestFirstTimestamp(events) ?? last?.finishedAt ?? undefined;
+  const memoryLimit = specOf(pod, status.name)?.resources?.limits?.memory;
   return {
     check: 'PodCrashLooping',
     severity: 'critical',
@@ -22,14 +29,16 @@ function crashLoopFinding(ctx: AnalysisContext, pod: Pod, status: ContainerStatu
     evidence: [
       `restarts: ${status.restartCount}`,
       ...[describeState(status.lastState), describeState(status.state)].filter((s): s is string => Boolean(s)),
+      ...(oomKill ? [`memory limit: ${memoryLimit ?? 'none'}`] : []),
       ...eventEvidence(events, ctx.settings.evidence.maxEvents),
       ...previousLogEvidence(ctx, pod, status.name),
     ],
     ...(firstSeen ? { firstSeen } : {}),
+    ...(oomKill ? { related: [refOf(pod)] } : {}),
   };
 }
 
-function oomKillFinding(ctx: AnalysisContext, pod: Pod, status: ContainerStatus, killed: NonNullable<NonNullable<ContainerStatus['state']>['terminated']>): Finding {
+function oomKillFinding(ctx: AnalysisContext, pod: Pod, status: ContainerStatus, killed: Termination): Finding {
   const resources = specOf(pod, status.name)?.resources;
   const limit = resources?.limits?.memory;
   const where = describeContainer(pod, status.name);
@@ -46,7 +55,6 @@ function oomKillFinding(ctx: AnalysisContext, pod: Pod, status: ContainerStatus,
       `memory request: ${resources?.requests?.memory ?? 'none'}`,
       `restarts: ${status.restartCount}`,
       ...[describeState(status.lastState), describeState(status.state)].filter((s): s is string => Boolean(s)),
-      ...(isCrashLooping(status) ? previousLogEvidence(ctx, pod, status.name) : []),
     ],
     ...(killed.finishedAt ? { firstSeen: killed.finishedAt } : {}),
   };
@@ -67,7 +75,9 @@ export const crashLoopingContainers: Analyzer = {
       for (const { status } of containerStatuses(pod)) {
         const killed = reportableOomKill(status, ctx.now, ctx.settings.thresholds.podOOMKilledWithin);
         if (killed) findings.push(oomKillFinding(ctx, pod, status, killed));
-        else if (isCrashLooping(status) && !failingSidecars.has(status.name)) findings.push(crashLoopFinding(ctx, pod, status));
+        if (isCrashLooping(status) && !failingSidecars.has(status.name) && !isIstioSidecar(pod, status.name)) {
+          findings.push(crashLoopFinding(ctx, pod, status, status.lastState?.terminated?.reason === 'OOMKilled' ? killed : undefined));
+        }
       }
     }
     return findings;

@@ -6,7 +6,7 @@
 import type { ContainerStatus, Pod } from '../../model/core.js';
 import { ageMs, containerStatuses, describeContainer, describeState, formatDuration, isPodTerminal, objectRef } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
-import { isCrashLooping, reportableOomKill } from './container-health.js';
+import { isCrashLooping, isIstioSidecar, reportableOomKill } from './container-health.js';
 import { livenessFailures } from './liveness-probe-failing.js';
 import { findSidecarFailures } from './sidecar-not-ready.js';
 
@@ -29,6 +29,7 @@ function restartRule(ctx: AnalysisContext, pod: Pod, status: ContainerStatus): R
 function explainedElsewhere(ctx: AnalysisContext, pod: Pod, status: ContainerStatus, failingSidecars: ReadonlySet<string>): boolean {
   return (
     isCrashLooping(status) ||
+    isIstioSidecar(pod, status.name) ||
     reportableOomKill(status, ctx.now, ctx.settings.thresholds.podOOMKilledWithin) !== undefined ||
     failingSidecars.has(status.name) ||
     livenessFailures(ctx, pod, status).length > 0

@@ -8,7 +8,7 @@ import {
 } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
 import {
-  earliestFirstTimestamp, eventsOfContainer, isCrashLooping, isWaitingOnError, podEvents, previousLogEvidence, readyCount,
+  earliestFirstTimestamp, eventsOfContainer, isCrashLooping, isIstioSidecar, isWaitingOnError, podEvents, previousLogEvidence, readyCount,
   reportableOomKill, restartBackOffEvents, sidecarNames,
 } from './container-health.js';
 
@@ -30,7 +30,8 @@ function failsOnItsOwn(status: ContainerStatus): boolean {
 
 /**
  * Sidecars of the pod that crash-loop, or run without being ready for longer than podNotReadyAfter,
- * while no application container fails on its own. A sidecar killed for memory is left to PodOOMKilled.
+ * while no application container fails on its own. A sidecar killed for memory is left to
+ * PodOOMKilled (and PodCrashLooping), an istio-proxy to IstioSidecarNotReady.
  */
 export function findSidecarFailures(ctx: AnalysisContext, pod: Pod): SidecarFailure[] {
   if (pod.metadata.deletionTimestamp || isPodTerminal(pod)) return [];
@@ -44,7 +45,7 @@ export function findSidecarFailures(ctx: AnalysisContext, pod: Pod): SidecarFail
   const unreadyFor = ageMs(unreadySince, ctx.now);
   const failures: SidecarFailure[] = [];
   for (const c of statuses) {
-    if (!sidecars.has(c.name) || reportableOomKill(c.status, ctx.now, thresholds.podOOMKilledWithin)) continue;
+    if (!sidecars.has(c.name) || isIstioSidecar(pod, c.name) || reportableOomKill(c.status, ctx.now, thresholds.podOOMKilledWithin)) continue;
     const base = { container: c.name, native: c.init, status: c.status };
     if (isCrashLooping(c.status)) {
       failures.push({ ...base, state: 'crash-looping', ...(unreadySince ? { since: unreadySince } : {}) });

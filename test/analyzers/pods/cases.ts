@@ -15,10 +15,10 @@ export const cases: readonly CheckCase[] = [
     expected: ['PodCrashLooping Deployment/shop/checkout'],
   },
   {
-    name: 'a crash loop on OOM kills is PodOOMKilled only; an OOM kill three hours ago is history; a CronJob run killed for memory',
+    name: 'a crash loop on OOM kills; an OOM kill three hours ago is history; a CronJob run killed for memory',
     fixtures: ['pods/oom-killed.yaml'],
     checks: ['PodCrashLooping', 'PodOOMKilled', 'PodRestartingOften'],
-    expected: ['PodOOMKilled CronJob/shop/feed-export', 'PodOOMKilled Deployment/shop/cart'],
+    expected: ['PodCrashLooping Deployment/shop/cart', 'PodOOMKilled CronJob/shop/feed-export', 'PodOOMKilled Deployment/shop/cart'],
   },
   {
     name: 'a recent OOM kill is reported when the window is widened to a day',
@@ -109,9 +109,9 @@ export const cases: readonly CheckCase[] = [
     expected: ['PodCPUThrottled Deployment/analytics/aggregator', 'PodCPUThrottled Deployment/analytics/dashboard'],
   },
   {
-    name: 'sidecars: a crash-looping proxy, a native sidecar that never starts, an unready log shipper; not when the app fails itself',
+    name: 'sidecars: a crash-looping proxy, a native sidecar that never starts, an unready log shipper; not when the app fails itself, not istio-proxy',
     fixtures: ['pods/sidecars.yaml'],
-    checks: ['PodSidecarNotReady', 'PodCrashLooping', 'PodNotReady'],
+    checks: ['PodSidecarNotReady', 'PodCrashLooping', 'PodNotReady', 'PodRestartingOften'],
     expected: [
       'PodCrashLooping Deployment/payments/checkout-api',
       'PodNotReady Deployment/payments/edge-envoy',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../../src/analyzers/types.js';
+import { linkRootCauses } from '../../../src/report/root-causes.js';
 import { runCases } from '../../helpers/cases.js';
 import { analyzeFixtures } from '../../helpers/fixtures.js';
 import type { AnalyzeOptions } from '../../helpers/fixtures.js';
@@ -43,12 +44,20 @@ describe('PodCrashLooping evidence', () => {
 });
 
 describe('PodOOMKilled', () => {
-  it('reports the memory limit and the crash loop it causes, once', () => {
+  it('reports the memory limit, and becomes the root cause of the crash loop it causes', () => {
     const finding = only('oom-killed.yaml', 'PodOOMKilled', 'cart');
     expect(finding.message).toBe('The container app of pod shop/cart-8kcfcj7k46-k8m2p was OOMKilled at its memory limit of 256Mi and is crash-looping.');
     expect(finding.evidence).toContain('memory limit: 256Mi');
     expect(finding.firstSeen).toBe('2026-11-25T11:57:40Z');
-    expect(findingsOf('oom-killed.yaml', 'PodCrashLooping')).toEqual([]);
+    const linked = linkRootCauses(analyzeFixtures(['pods/oom-killed.yaml']).findings);
+    const crashLoop = linked.find((f) => f.check === 'PodCrashLooping' && f.subject.name === 'cart');
+    expect(crashLoop?.rootCause).toEqual({ check: 'PodOOMKilled', subject: finding.subject });
+    expect(linked.find((f) => f.check === 'PodOOMKilled' && f.subject.name === 'cart')?.rootCause).toBeUndefined();
+  });
+
+  it('does not link a crash loop whose last exit was not an OOM kill', () => {
+    const linked = linkRootCauses(analyzeFixtures(['pods/crashloop.yaml']).findings);
+    expect(linked.find((f) => f.check === 'PodCrashLooping')?.rootCause).toBeUndefined();
   });
 
   it('reports a failed Job pod killed for memory on its CronJob', () => {
