@@ -2,6 +2,7 @@
 // ready, crash-looping, no pod at all) or up but failing to sync, which only its logs tell. A
 // healthy instance logs "All records are already up to date" after each sync; errors after the
 // last such line (bad credentials, provider throttling) mean records have stopped being updated.
+import type { ClusterReader } from '../../cluster/view.js';
 import type { Deployment } from '../../model/apps.js';
 import type { Pod } from '../../model/core.js';
 import { findCondition } from '../../model/meta.js';
@@ -67,7 +68,7 @@ interface Instance {
   readonly pods: readonly Pod[];
 }
 
-function instances(ctx: AnalysisContext): Instance[] {
+function instances(ctx: Pick<AnalysisContext, 'view'>): Instance[] {
   const { view } = ctx;
   const found = new Map<string, Instance>();
   const claimed = new Set<Pod>();
@@ -87,6 +88,23 @@ function instances(ctx: AnalysisContext): Instance[] {
     found.set(key, { subject, pods: [...(existing?.pods ?? []), pod] });
   }
   return [...found.values()];
+}
+
+/**
+ * The containers whose current log live mode should read for this check (running external-dns
+ * pods), so that the caller and the analyzer agree on what "external-dns" is. Key the lines by
+ * `namespace/pod` in ExtraEvidence.externalDnsLogs.
+ */
+export function externalDnsLogTargets(view: ClusterReader): { namespace: string; pod: string; container: string }[] {
+  return instances({ view }).flatMap((instance) =>
+    instance.pods
+      .filter((pod) => pod.status.phase === 'Running')
+      .map((pod) => ({
+        namespace: pod.metadata.namespace ?? '',
+        pod: pod.metadata.name,
+        container: pod.spec.containers.find((c) => c.name === NAME)?.name ?? pod.spec.containers[0]?.name ?? NAME,
+      })),
+  );
 }
 
 interface Trouble {

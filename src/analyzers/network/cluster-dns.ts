@@ -33,7 +33,9 @@ export const clusterDns: Analyzer = {
     const dnsPods = view
       .inNamespace('Pod', CLUSTER_DNS_NAMESPACE)
       .filter((pod) => pod.metadata.labels?.[CLUSTER_DNS_LABEL.key] === CLUSTER_DNS_LABEL.value && !isPodTerminal(pod) && !pod.metadata.deletionTimestamp);
-    const service = view.has('Service') ? view.list('Service').find((s) => isClusterDnsService(s) && s.spec.type !== 'ExternalName') : undefined;
+    // kube-dns by name first: distributions add other Services (metrics) with the same label.
+    const candidates = view.has('Service') ? view.inNamespace('Service', CLUSTER_DNS_NAMESPACE).filter((s) => isClusterDnsService(s) && s.spec.type !== 'ExternalName') : [];
+    const service = candidates.find((s) => s.metadata.name === 'kube-dns') ?? candidates[0];
     const related = dnsPods.map((pod) => objectRef(pod));
     const evidence = (pods: readonly Pod[]): string[] => pods.slice(0, ctx.settings.evidence.maxEvents).map(describePodReadiness);
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { judgeExternalDnsLogs } from '../../../src/analyzers/dns/external-dns.js';
+import { externalDnsLogTargets, judgeExternalDnsLogs } from '../../../src/analyzers/dns/external-dns.js';
+import { snapshotOf } from '../../../src/cluster/snapshot.js';
+import { ClusterView } from '../../../src/cluster/view.js';
 import { linkRootCauses } from '../../../src/report/root-causes.js';
 import { runCases } from '../../helpers/cases.js';
 import { analyzeFixtures, loadFixture } from '../../helpers/fixtures.js';
@@ -60,5 +62,15 @@ describe('ExternalDNSUnhealthy', () => {
     const linked = linkRootCauses(analyzeFixtures(['dns/external-dns-crashloop.yaml']).findings).find((f) => f.check === 'ExternalDNSUnhealthy');
     expect(linked?.message).toBe('external-dns (Deployment dns-broken/external-dns) is crash-looping.');
     expect(linked?.rootCause).toMatchObject({ check: 'PodCrashLooping', subject: { kind: 'Deployment', name: 'external-dns' } });
+  });
+});
+
+describe('externalDnsLogTargets', () => {
+  it('names the external-dns container of each running external-dns pod, and nothing else', () => {
+    const view = new ClusterView(snapshotOf(loadFixture('dns/external-dns-healthy.yaml', 'dns/external-dns-starting.yaml', 'network/healthy-namespace.yaml')));
+    const targets = externalDnsLogTargets(view);
+    expect(targets).toHaveLength(1);
+    expect(targets[0]).toMatchObject({ namespace: 'dns-ok', container: 'external-dns' });
+    expect(targets[0]?.pod).toMatch(/^external-dns-/);
   });
 });
