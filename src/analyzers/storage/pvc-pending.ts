@@ -2,6 +2,7 @@
 // Pending by design until a pod that uses it is scheduled, so it only counts once the scheduler has
 // picked a node for it (or its provisioner already failed).
 import type { ClusterEvent } from '../../model/core.js';
+import { isDefaultStorageClass } from '../../model/storage.js';
 import { ageMs, eventEvidence, eventsWithReason, formatDuration, objectRef } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
 import { SELECTED_NODE_ANNOTATION, accessModesOf, claimName, podsUsingClaim, requestedStorageClass } from './claims.js';
@@ -24,6 +25,17 @@ function cause(ctx: AnalysisContext, className: string | undefined, events: read
   return 'no volume was provisioned or matched';
 }
 
+/**
+ * The class that governs the claim: the one it names, or for a claim that names none the cluster's
+ * default (the newest, when several claim to be), which the PV controller assigns retroactively.
+ */
+function governingClass(ctx: AnalysisContext, className: string | undefined): string | undefined {
+  const { view } = ctx;
+  if (className !== undefined || !view.has('StorageClass')) return className;
+  const defaults = view.list('StorageClass').filter(isDefaultStorageClass);
+  return [...defaults].sort((a, b) => (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? ''))[0]?.metadata.name;
+}
+
 function isWaitForFirstConsumer(ctx: AnalysisContext, className: string | undefined, events: readonly ClusterEvent[]): boolean {
   const { view } = ctx;
   if (className && view.has('StorageClass')) {
@@ -31,6 +43,13 @@ function isWaitForFirstConsumer(ctx: AnalysisContext, className: string | undefi
     if (mode) return mode === 'WaitForFirstConsumer';
   }
   return events[0]?.reason === 'WaitForFirstConsumer' || events[0]?.reason === 'WaitForPodScheduled';
+}
+
+function describeClass(ctx: AnalysisContext, requested: string | undefined, governing: string | undefined): string {
+  if (requested === '') return '"" (static binding)';
+  if (requested !== undefined) return requested;
+  if (governing) return `none given (default: ${governing})`;
+  return ctx.view.has('StorageClass') ? 'none given, and no default StorageClass' : 'none given';
 }
 
 export const pendingClaims: Analyzer = {
@@ -46,7 +65,8 @@ export const pendingClaims: Analyzer = {
       if (claim.status.phase !== 'Pending' || claim.metadata.deletionTimestamp) continue;
       const age = ageMs(claim.metadata.creationTimestamp, now);
       if (age === undefined || age <= settings.thresholds.pvcPendingAfter) continue;
-      const className = requestedStorageClass(claim);
+      const requestedClass = requestedStorageClass(claim);
+      const className = governingClass(ctx, requestedClass);
       const events = view.has('Event')
         ? eventsWithReason(view.eventsFor({ kind: 'PersistentVolumeClaim', namespace: claim.metadata.namespace, name: claim.metadata.name }), BINDING_EVENT_REASONS)
         : [];
@@ -67,7 +87,7 @@ export const pendingClaims: Analyzer = {
         object: objectRef(claim),
         message: `PersistentVolumeClaim ${claimName(claim)} has been Pending for ${formatDuration(age)}: ${why.replace(/\.$/, '')}.`,
         evidence: [
-          `storage class: ${className === undefined ? '(none given)' : className === '' ? '"" (static binding)' : className}`,
+          `storage class: ${describeClass(ctx, requestedClass, className)}`,
           `requested: ${requested ?? 'unknown'}, access modes: ${accessModesOf(claim).join(', ') || 'none'}`,
           ...(claim.metadata.annotations?.[SELECTED_NODE_ANNOTATION] ? [`selected node: ${claim.metadata.annotations[SELECTED_NODE_ANNOTATION]}`] : []),
           ...(users.length ? [`used by pods: ${users.map((p) => p.metadata.name).join(', ')}`] : []),

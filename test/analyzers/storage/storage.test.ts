@@ -38,6 +38,15 @@ describe('PVCPending evidence', () => {
     expect(linked?.rootCause).toEqual({ check: 'PVCStorageClassMissing', subject: expect.objectContaining({ kind: 'PersistentVolumeClaim', name: 'media' }) });
   });
 
+  it('names the default class that governs a claim naming none, or its absence', () => {
+    const withDefault = findingsOf('PVCPending', ['storage/classes.yaml', 'storage/pvc-class-missing.yaml']).find((f) => f.object.name === 'uploads');
+    const withoutDefault = findingsOf('PVCPending', ['storage/classes-no-default.yaml', 'storage/pvc-class-missing.yaml']).find((f) => f.object.name === 'uploads');
+    const withoutClasses = findingsOf('PVCPending', ['storage/pvc-class-missing.yaml']).find((f) => f.object.name === 'uploads');
+    expect(withDefault?.evidence[0]).toBe('storage class: none given (default: std)');
+    expect(withoutDefault?.evidence[0]).toBe('storage class: none given, and no default StorageClass');
+    expect(withoutClasses?.evidence[0]).toBe('storage class: none given');
+  });
+
   it('waits for the pvcPendingAfter threshold', () => {
     const findings = findingsOf('PVCPending', ['storage/classes.yaml', 'storage/pvc-provisioning-failed.yaml'], { thresholds: { pvcPendingAfter: '30m' } });
     expect(findings).toEqual([]);
