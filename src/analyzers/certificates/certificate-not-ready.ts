@@ -1,27 +1,13 @@
 // Certificates that are not Ready, with the link of the issuance chain where issuing fails.
 import type { ClusterReader } from '../../cluster/view.js';
-import type { Certificate } from '../../model/certmanager.js';
 import type { ObjectRef } from '../../model/meta.js';
 import { findCondition, refOf } from '../../model/meta.js';
-import { ageMs, eventEvidence, formatDuration, objectRef } from '../evidence.js';
+import { ageMs, formatDuration, objectRef } from '../evidence.js';
 import type { Analyzer, Finding } from '../types.js';
 import { findCertManagerComponents } from './cert-manager-components.js';
 import {
-  chainEvidence, chainRefs, describeCondition, failurePoint, issuanceChain, issuanceInProgress, resolveIssuer, tidy,
+  certificateWarningEvents, chainEvidence, chainRefs, describeCondition, failurePoint, issuanceChain, issuanceInProgress, resolveIssuer, tidy,
 } from './chain.js';
-
-/** Warning events of the Certificate and of its current request, most recent first. */
-export function certificateWarningEvents(view: ClusterReader, cert: Certificate, requestName: string | undefined, max: number): string[] {
-  if (!view.has('Event')) return [];
-  const namespace = cert.metadata.namespace;
-  const events = [
-    ...view.eventsFor({ kind: 'Certificate', namespace, name: cert.metadata.name }),
-    ...(requestName ? view.eventsFor({ kind: 'CertificateRequest', namespace, name: requestName }) : []),
-  ]
-    .filter((e) => e.type === 'Warning')
-    .sort((a, b) => (b.lastTimestamp ?? '').localeCompare(a.lastTimestamp ?? ''));
-  return eventEvidence(events, max);
-}
 
 /** The cert-manager controller Deployments: when they are down, no Certificate makes progress. */
 function controllerRefs(view: ClusterReader): ObjectRef[] {

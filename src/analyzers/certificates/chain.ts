@@ -8,7 +8,7 @@ import type {
 } from '../../model/certmanager.js';
 import type { Condition, KubeObject, ObjectRef } from '../../model/meta.js';
 import { findCondition, refOf } from '../../model/meta.js';
-import { ageMs, describeRef } from '../evidence.js';
+import { ageMs, describeRef, eventEvidence } from '../evidence.js';
 
 export const CERT_MANAGER_GROUP = 'cert-manager.io';
 export const REVISION_ANNOTATION = 'cert-manager.io/certificate-revision';
@@ -290,6 +290,19 @@ export function failurePoint(chain: IssuanceChain, issuer: IssuerResolution): st
     }
   }
   return undefined;
+}
+
+/** Warning events of the Certificate and of its current request, most recent first. */
+export function certificateWarningEvents(view: ClusterReader, cert: Certificate, requestName: string | undefined, max: number): string[] {
+  if (!view.has('Event')) return [];
+  const namespace = cert.metadata.namespace;
+  const events = [
+    ...view.eventsFor({ kind: 'Certificate', namespace, name: cert.metadata.name }),
+    ...(requestName ? view.eventsFor({ kind: 'CertificateRequest', namespace, name: requestName }) : []),
+  ]
+    .filter((e) => e.type === 'Warning')
+    .sort((a, b) => (b.lastTimestamp ?? '').localeCompare(a.lastTimestamp ?? ''));
+  return eventEvidence(events, max);
 }
 
 /** The Certificates whose spec.secretName is this Secret: what should produce a missing TLS Secret. */

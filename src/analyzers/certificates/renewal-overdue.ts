@@ -2,8 +2,9 @@
 import { findCondition } from '../../model/meta.js';
 import { ageMs, formatDuration, objectRef } from '../evidence.js';
 import type { Analyzer, Finding } from '../types.js';
-import { chainEvidence, chainRefs, describeCondition, failurePoint, issuanceChain, renewalStalled, resolveIssuer, tidy } from './chain.js';
-import { certificateWarningEvents } from './certificate-not-ready.js';
+import {
+  certificateWarningEvents, chainEvidence, chainRefs, describeCondition, failurePoint, issuanceChain, renewalStalled, resolveIssuer, tidy,
+} from './chain.js';
 
 export const overdueRenewals: Analyzer = {
   name: 'overdue-certificate-renewals',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { findCertManagerComponents } from '../../../src/analyzers/certificates/cert-manager-components.js';
 import { certificatesProducingSecret, currentRequest, issuanceChain } from '../../../src/analyzers/certificates/chain.js';
 import type { Finding } from '../../../src/analyzers/types.js';
 import { snapshotOf } from '../../../src/cluster/snapshot.js';
@@ -28,6 +29,15 @@ describe('issuance chain', () => {
     const chain = issuanceChain(view, cert);
     expect(chain.orders.map((o) => o.metadata.name)).toEqual(['blog-tls-k2w9d-2957213744']);
     expect(chain.challenges.map((c) => c.spec.dnsName)).toEqual(['blog.example.com']);
+  });
+
+  it('recognises cert-manager\'s Deployments by name and chart labels, not any Deployment called webhook', () => {
+    const view = new ClusterView(snapshotOf(loadFixture(HEALTHY, 'certificates/unrelated-webhook.yaml')));
+    expect(findCertManagerComponents(view).map((c) => `${c.component} ${c.deployment.metadata.namespace ?? ''}/${c.deployment.metadata.name}`)).toEqual([
+      'controller cert-manager/cert-manager',
+      'cainjector cert-manager/cert-manager-cainjector',
+      'webhook cert-manager/cert-manager-webhook',
+    ]);
   });
 
   it('finds the Certificates that produce a Secret', () => {
