@@ -14,9 +14,9 @@ export interface RootCauseRule {
 
 /** Why a pod does not serve: the pod-level checks that explain a backend without ready endpoints. */
 const POD_FAILURES: readonly CheckId[] = [
-  'PodCrashLooping', 'PodOOMKilled', 'PodImagePullFailed', 'PodImagePullSecretMissing', 'PodConfigMissing',
+  'PodOOMKilled', 'PodCrashLooping', 'PodImagePullFailed', 'PodImagePullSecretMissing', 'PodConfigMissing',
   'PodVolumeMountFailed', 'PodStartCommandFailed', 'PodExecFormatError', 'PodRunAsNonRootViolation',
-  'PodUnschedulable', 'PodRequestsExceedNodeCapacity', 'PodSidecarNotReady', 'PodNotReady', 'PodPendingTooLong',
+  'PodUnschedulable', 'PodRequestsExceedNodeCapacity', 'PodSidecarNotReady', 'PodNotReady', 'PodLivenessProbeFailing', 'PodLifecycleHookFailed', 'PodPendingTooLong',
   'WorkloadQuotaExceeded', 'WorkloadLimitRangeViolation', 'WorkloadServiceAccountMissing', 'WorkloadAdmissionDenied',
 ];
 
