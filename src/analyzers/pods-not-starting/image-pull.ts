@@ -2,15 +2,16 @@
 import type { ClusterEvent } from '../../model/core.js';
 import { containerStatuses, eventEvidence, objectRef } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
-import { IMAGE_PULL_REASONS, OWNER_KINDS, containerEvents, containerSpec, earliestEvent, isActivePod, podEvents, podName } from './pod-state.js';
+import { IMAGE_PULL_REASONS, OWNER_KINDS, containerEvents, containerSpec, earliestEvent, isActivePod, notReadySince, podEvents, podName } from './pod-state.js';
 
 /** What the registry's (or the kubelet's) error means, most specific first. */
 const PULL_ERRORS: readonly (readonly [RegExp, string])[] = [
   [/InvalidImageName|invalid reference format|couldn't parse image/i, 'the image reference is not valid'],
   [/ErrImageNeverPull|imagePullPolicy is "?Never"?|policy is Never/i, 'imagePullPolicy is Never and the image is not on the node'],
   [/toomanyrequests|rate limit|\b429\b/i, 'the registry rate-limits pulls'],
-  [/manifest unknown|not found|no such manifest|does not exist|repository name not known/i, 'the image or tag does not exist'],
+  [/pull access denied|may require authorization/i, 'the registry refused access (the repository does not exist or needs credentials)'],
   [/unauthorized|authentication required|no basic auth credentials|\b40[13]\b|forbidden|access denied|denied/i, 'the registry refused access (credentials or permissions)'],
+  [/manifest unknown|not found|no such manifest|does not exist|repository name not known/i, 'the image or tag does not exist'],
   [/no match for platform|no matching manifest/i, "the image has no variant for the node's platform"],
   [/x509|certificate/i, "the registry's TLS certificate is not trusted"],
   [/no such host|i\/o timeout|connection refused|dial tcp|TLS handshake timeout|network is unreachable|context deadline exceeded/i, 'the registry is not reachable from the node'],
@@ -20,9 +21,12 @@ export function describePullError(text: string): string | undefined {
   return PULL_ERRORS.find(([pattern]) => pattern.test(text))?.[1];
 }
 
+/** `Error: ImagePullBackOff` events only restate the waiting reason. */
+const RESTATED_REASON = /^Error: \w+$/;
+
 function pullEvents(events: readonly ClusterEvent[], container: string): ClusterEvent[] {
   return containerEvents(events, container).filter(
-    (e) => e.type === 'Warning' && (['Failed', 'InspectFailed', 'ErrImageNeverPull'].includes(e.reason) || (e.reason === 'BackOff' && /pulling image/i.test(e.message))),
+    (e) => ['Failed', 'InspectFailed', 'ErrImageNeverPull'].includes(e.reason) && e.type === 'Warning' && !RESTATED_REASON.test(e.message),
   );
 }
 
@@ -39,7 +43,8 @@ export function findImagePullFailures(ctx: AnalysisContext): Finding[] {
       const related = pullEvents(events, c.name);
       // ImagePullBackOff only says "Back-off pulling image"; the registry's words are in the last
       // ErrImagePull message or the Failed events.
-      const registryError = related.find((e) => e.reason !== 'BackOff')?.message ?? waiting.message ?? '';
+      const backOff = /^Back-off pulling image/i.test(waiting.message ?? '');
+      const registryError = related[0]?.message ?? (backOff ? '' : (waiting.message ?? ''));
       const cause = describePullError(`${waiting.reason} ${registryError}`) ?? 'the pull failed';
       findings.push({
         check: 'PodImagePullFailed',
@@ -50,10 +55,9 @@ export function findImagePullFailures(ctx: AnalysisContext): Finding[] {
         evidence: [
           `image: ${image}`,
           `waiting: ${waiting.reason}${waiting.message ? ` (${waiting.message})` : ''}`,
-          ...(registryError && registryError !== waiting.message ? [`registry error: ${registryError}`] : []),
           ...eventEvidence(related, ctx.settings.evidence.maxEvents),
         ],
-        ...((earliestEvent(related) ?? pod.status.startTime) ? { firstSeen: earliestEvent(related) ?? pod.status.startTime } : {}),
+        ...((earliestEvent(related) ?? notReadySince(pod)) ? { firstSeen: earliestEvent(related) ?? notReadySince(pod) } : {}),
         // A missing pull secret of the same pod explains an access error.
         related: [objectRef(pod)],
       });

@@ -48,7 +48,8 @@ function waitingOn(pod: Pod): string {
     return scheduled?.reason ? `it is not scheduled (${scheduled.reason})` : 'it is not scheduled yet';
   }
   for (const status of pod.status.initContainerStatuses ?? []) {
-    if (status.state?.terminated?.exitCode === 0 || status.started) continue;
+    const sidecar = pod.spec.initContainers?.find((c) => c.name === status.name)?.restartPolicy === 'Always';
+    if (status.state?.terminated?.exitCode === 0 || (sidecar && status.started)) continue;
     return `init container ${status.name} is ${status.state?.running ? 'still running' : (describeState(status.state) ?? 'not started')}`;
   }
   const waiting = (pod.status.containerStatuses ?? []).find((s) => s.state?.waiting);

@@ -62,6 +62,12 @@ export function specContainers(pod: Pod): { readonly container: Container; reado
   ];
 }
 
+/** When the pod's Ready condition last turned False: when its current trouble began, at the latest. */
+export function notReadySince(pod: Pod): string | undefined {
+  const ready = pod.status.conditions?.find((c) => c.type === 'Ready');
+  return ready?.status === 'False' ? ready.lastTransitionTime : undefined;
+}
+
 export function claimNames(pod: Pod): string[] {
   return (pod.spec.volumes ?? []).flatMap((v) => (v.persistentVolumeClaim ? [v.persistentVolumeClaim.claimName] : []));
 }

@@ -51,15 +51,15 @@ function classify(text: string): SchedulingCauseKind {
 }
 
 const LABELS: { readonly [K in SchedulingCauseKind]: string } = {
-  'insufficient-resources': 'not enough free resources',
-  'node-selector': 'node selector or affinity matches no node',
-  taint: 'untolerated taint',
-  'node-not-ready': 'node not ready',
-  cordoned: 'node cordoned',
-  volume: 'volume',
-  'pod-affinity': 'pod affinity or anti-affinity',
-  'topology-spread': 'topology spread constraint',
-  'host-port': 'host port in use',
+  'insufficient-resources': 'resources',
+  'node-selector': 'node selector/affinity',
+  taint: 'taints',
+  'node-not-ready': 'node health',
+  cordoned: 'cordoned nodes',
+  volume: 'volumes',
+  'pod-affinity': 'pod affinity',
+  'topology-spread': 'topology spread',
+  'host-port': 'host ports',
   other: 'other',
 };
 
@@ -87,10 +87,9 @@ export function parseSchedulerMessage(message: string): SchedulerVerdict {
   return { availableNodes: Number(head[1]), totalNodes: Number(head[2]), causes, ...(preemption ? { preemption } : {}) };
 }
 
-/** `not enough free resources: Insufficient cpu (2 nodes)` */
+/** `cause (resources): Insufficient cpu on 2 nodes` */
 export function describeCause(cause: SchedulingCause): string {
-  const count = cause.nodes === undefined ? '' : ` (${cause.nodes} node${cause.nodes === 1 ? '' : 's'})`;
-  return `${LABELS[cause.kind]}: ${cause.text}${count}`;
+  return `cause (${LABELS[cause.kind]}): ${summarizeCause(cause)}`;
 }
 
 /** The short form for a message: `Insufficient cpu on 2 nodes`. */

@@ -35,7 +35,7 @@ export function findUnschedulablePods(ctx: AnalysisContext): Finding[] {
       object: objectRef(pod),
       message: `Pod ${podName(pod)} has been unschedulable for ${formatDuration(age)}${nodes}${causes}.`,
       evidence: [
-        ...verdict.causes.map((cause) => `cause: ${describeCause(cause)}`),
+        ...verdict.causes.map(describeCause),
         ...(verdict.preemption ? [`preemption: ${verdict.preemption}`] : []),
         ...(verdict.causes.length === 0 && scheduled.message ? [`scheduler: ${scheduled.message}`] : []),
         ...eventEvidence(events, ctx.settings.evidence.maxEvents),

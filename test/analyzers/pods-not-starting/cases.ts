@@ -1,0 +1,137 @@
+import type { CheckCase } from '../../helpers/cases.js';
+
+const POD_START_CHECKS = [
+  'PodUnschedulable', 'PodRequestsExceedNodeCapacity', 'PodImagePullFailed', 'PodImagePullSecretMissing', 'PodConfigMissing',
+  'PodVolumeMountFailed', 'PodStartCommandFailed', 'PodExecFormatError', 'PodEnvVarNotExpanded', 'PodRunAsNonRootViolation', 'PodPendingTooLong',
+] as const;
+const WORKLOAD_CHECKS = [
+  'WorkloadQuotaExceeded', 'WorkloadLimitRangeViolation', 'WorkloadServiceAccountMissing', 'WorkloadAdmissionDenied', 'WorkloadRolloutStuck', 'WorkloadReplicasUnavailable',
+] as const;
+
+export const cases: readonly CheckCase[] = [
+  {
+    name: 'healthy workloads, a stale FailedCreate and a rollout that just started raise nothing',
+    fixtures: ['pods-not-starting/healthy.yaml'],
+    checks: [...POD_START_CHECKS, ...WORKLOAD_CHECKS],
+    expected: [],
+  },
+  {
+    name: 'unschedulable pods, one of them with requests no node can hold; a pod being scheduled for 30s is not reported',
+    fixtures: ['pods-not-starting/scheduling.yaml'],
+    checks: ['PodUnschedulable', 'PodRequestsExceedNodeCapacity', 'PodPendingTooLong'],
+    expected: [
+      'PodUnschedulable Deployment/sched/api',
+      'PodUnschedulable Deployment/sched/cache',
+      'PodUnschedulable Deployment/sched/trainer',
+      'PodRequestsExceedNodeCapacity Deployment/sched/cache',
+      'PodRequestsExceedNodeCapacity Deployment/sched/trainer',
+    ],
+  },
+  {
+    name: 'an hour later the pod that was being scheduled is unschedulable too',
+    fixtures: ['pods-not-starting/scheduling.yaml'],
+    checks: ['PodUnschedulable', 'PodRequestsExceedNodeCapacity'],
+    now: '2026-11-25T13:00:00Z',
+    expected: [
+      'PodUnschedulable Deployment/sched/api',
+      'PodUnschedulable Deployment/sched/cache',
+      'PodUnschedulable Deployment/sched/trainer',
+      'PodUnschedulable Deployment/sched/worker',
+      'PodRequestsExceedNodeCapacity Deployment/sched/cache',
+      'PodRequestsExceedNodeCapacity Deployment/sched/trainer',
+    ],
+  },
+  {
+    name: 'without Node objects capacity cannot be judged, scheduling still can',
+    fixtures: ['pods-not-starting/image-pull.yaml', 'pods-not-starting/volumes.yaml'],
+    checks: ['PodUnschedulable', 'PodRequestsExceedNodeCapacity'],
+    expected: ['PodUnschedulable StatefulSet/vol/db'],
+  },
+  {
+    name: 'image pulls: missing tag and missing pull secret fail; a running pod with a deleted pull secret is info; a pod still pulling is fine',
+    fixtures: ['pods-not-starting/image-pull.yaml'],
+    checks: ['PodImagePullFailed', 'PodImagePullSecretMissing', 'PodPendingTooLong'],
+    expected: [
+      'PodImagePullFailed Deployment/pull/private',
+      'PodImagePullFailed Deployment/pull/web',
+      'PodImagePullSecretMissing Deployment/pull/builder',
+      'PodImagePullSecretMissing Deployment/pull/private',
+    ],
+  },
+  {
+    name: 'missing ConfigMap and key block pods; a deleted Secret of a running pod is info; a 20-second-old pod gets a grace period',
+    fixtures: ['pods-not-starting/config.yaml'],
+    checks: ['PodConfigMissing', 'PodRunAsNonRootViolation', 'PodPendingTooLong'],
+    expected: [
+      'PodConfigMissing Deployment/cfg/billing',
+      'PodConfigMissing Deployment/cfg/mailer',
+      'PodConfigMissing Deployment/cfg/orders',
+      'PodRunAsNonRootViolation Deployment/cfg/secure',
+    ],
+  },
+  {
+    name: 'past the grace period the new pod\'s missing ConfigMap is reported',
+    fixtures: ['pods-not-starting/config.yaml'],
+    checks: ['PodConfigMissing'],
+    now: '2026-11-25T12:05:00Z',
+    expected: [
+      'PodConfigMissing Deployment/cfg/billing',
+      'PodConfigMissing Deployment/cfg/mailer',
+      'PodConfigMissing Deployment/cfg/orders',
+      'PodConfigMissing Deployment/cfg/setup',
+    ],
+  },
+  {
+    name: 'Multi-Attach and a deleted claim hold pods up; a claim provisioned for a new pod does not',
+    fixtures: ['pods-not-starting/volumes.yaml'],
+    checks: ['PodVolumeMountFailed', 'PodConfigMissing', 'PodPendingTooLong'],
+    expected: ['PodVolumeMountFailed Deployment/vol/uploader', 'PodVolumeMountFailed StatefulSet/vol/db'],
+  },
+  {
+    name: 'start failures: executable not found, permission denied, wrong architecture; an application exiting 1 is not one',
+    fixtures: ['pods-not-starting/start-failures.yaml'],
+    checks: ['PodStartCommandFailed', 'PodExecFormatError', 'PodEnvVarNotExpanded'],
+    expected: [
+      'PodEnvVarNotExpanded Deployment/start/notifier',
+      'PodExecFormatError Deployment/start/tool',
+      'PodStartCommandFailed Deployment/start/api',
+      'PodStartCommandFailed Deployment/start/scripts',
+    ],
+  },
+  {
+    name: 'long-pending pods without a more specific cause; an init container running for 5 minutes is within the threshold',
+    fixtures: ['pods-not-starting/pending.yaml'],
+    checks: ['PodPendingTooLong', 'PodUnschedulable'],
+    expected: ['PodPendingTooLong Job/pend/migrate', 'PodPendingTooLong Pod/pend/gated'],
+  },
+  {
+    name: 'a lower podPendingTooLongAfter threshold reports the slow init container too',
+    fixtures: ['pods-not-starting/pending.yaml'],
+    checks: ['PodPendingTooLong'],
+    settings: { thresholds: { podPendingTooLongAfter: '4m' } },
+    expected: ['PodPendingTooLong Deployment/pend/slow', 'PodPendingTooLong Job/pend/migrate', 'PodPendingTooLong Pod/pend/gated'],
+  },
+  {
+    name: 'controllers that cannot create pods, on their top controller; a FailedCreate that is history is not reported',
+    fixtures: ['pods-not-starting/failed-create.yaml'],
+    checks: ['WorkloadQuotaExceeded', 'WorkloadLimitRangeViolation', 'WorkloadServiceAccountMissing', 'WorkloadAdmissionDenied'],
+    expected: [
+      'WorkloadAdmissionDenied Deployment/wl/policy-app',
+      'WorkloadLimitRangeViolation Deployment/wl/limits-app',
+      'WorkloadQuotaExceeded Deployment/wl/quota-app',
+      'WorkloadServiceAccountMissing StatefulSet/wl/sa-app',
+    ],
+  },
+  {
+    name: 'rollouts: deadline exceeded, new pods failing behind old ones; a rollout of 90 seconds is progressing',
+    fixtures: ['pods-not-starting/rollouts.yaml'],
+    checks: ['WorkloadRolloutStuck', 'WorkloadReplicasUnavailable'],
+    expected: ['WorkloadRolloutStuck Deployment/rollout/checkout', 'WorkloadRolloutStuck Deployment/rollout/search'],
+  },
+  {
+    name: 'unavailable replicas for long; not for 2 minutes, a DaemonSet pod on a cordoned node, a healthy StatefulSet or a completed Job',
+    fixtures: ['pods-not-starting/replicas.yaml'],
+    checks: ['WorkloadReplicasUnavailable', 'WorkloadRolloutStuck', 'PodPendingTooLong'],
+    expected: ['WorkloadReplicasUnavailable DaemonSet/avail/node-exporter', 'WorkloadReplicasUnavailable Deployment/avail/inventory'],
+  },
+];
