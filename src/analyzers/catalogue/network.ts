@@ -21,7 +21,7 @@ export const networkChecks = [
     area: 'Network services',
     title: 'Service has no ready endpoints',
     description:
-      'The Service selects pods but none of them is ready (per its EndpointSlices, found by the kubernetes.io/service-name label, or the pods\' Ready condition when no slice is in view), for longer than the serviceNoReadyEndpointsAfter threshold (default 3m). Headless Services are checked like any other; with publishNotReadyAddresses, a running pod with an IP counts as an endpoint. The finding names the selected pods, so a pod failure (crash loop, image pull, ...) is linked as its root cause.',
+      'The Service selects pods but none of them is ready (per its EndpointSlices, found by the kubernetes.io/service-name label, or the pods\' Ready condition when no slice is in view), for longer than the serviceNoReadyEndpointsAfter threshold (default 3m). Headless Services are checked like any other; with publishNotReadyAddresses, a running pod with an IP counts as an endpoint. Also reported when no pod exists but a Deployment, StatefulSet or DaemonSet whose template the selector matches wants some (it cannot create them). The finding names the selected pods (or that workload), so a pod or workload failure (crash loop, image pull, quota, ...) is linked as its root cause.',
     runbook: [
       'Look at the root cause: the selected pods\' own findings say why they are not ready.',
       'Inspect the endpoints and pods: `kubectl get endpointslices -n <ns> -l kubernetes.io/service-name=<name>` and `kubectl describe pods -n <ns> -l <selector>`.',
@@ -126,7 +126,7 @@ export const networkChecks = [
     area: 'Network services',
     title: 'NetworkPolicy blocks a Service',
     description:
-      'Every pod behind a Service is isolated for ingress by NetworkPolicies (a policy selecting it with policyType Ingress) and no ingress rule of those policies admits any of the Service\'s target ports: a deny-all without allow rules, or port lists that miss the Service. Rules with any peer count as allowing traffic; hostNetwork pods are never isolated.',
+      'Every pod behind a Service is isolated for ingress by NetworkPolicies (a policy selecting it with policyType Ingress) and no ingress rule of those policies admits any of the Service\'s target ports: a deny-all without allow rules, or port lists that miss the Service. Rules with any peer count as allowing traffic; hostNetwork pods are never isolated. Policies of other APIs (AdminNetworkPolicy, Calico or Cilium policies) are not read: where they allow the traffic, suppress the check with the sre.otomi.io/ignore-checks annotation.',
     runbook: [
       'Check for network policies: `kubectl get networkpolicy -n <ns>` and `kubectl describe networkpolicy <name> -n <ns>`.',
       'Add an ingress rule that admits the Service\'s target port from its clients (e.g. the ingress controller\'s namespace).',
@@ -139,7 +139,7 @@ export const networkChecks = [
     area: 'Network services',
     title: 'NetworkPolicy blocks DNS',
     description:
-      'Pods are isolated for egress (a policy selecting them has policyType Egress) and no egress rule of those policies admits port 53 (UDP or TCP, by number, range or the DNS pods\' port name) or all ports: every name lookup times out.',
+      'Pods are isolated for egress (a policy selecting them has policyType Egress) and no egress rule of those policies admits port 53 (UDP or TCP, by number, range or the DNS pods\' port name) or all ports: every name lookup times out. hostNetwork and finished pods are not considered. Policies of other APIs (AdminNetworkPolicy, Calico or Cilium policies) are not read: where they allow DNS, suppress the check with the sre.otomi.io/ignore-checks annotation.',
     runbook: [
       'DNS resolving is required for normal operation: `kubectl get networkpolicy -n <ns> -o yaml`.',
       'Add an egress rule to port 53 UDP and TCP towards the cluster DNS (namespaceSelector kubernetes.io/metadata.name=kube-system, podSelector k8s-app=kube-dns).',

@@ -27,7 +27,7 @@ export const clusterDns: Analyzer = {
   description: 'CoreDNS / kube-dns pods not ready, or the kube-dns Service without ready endpoints.',
   checks: ['ClusterDNSUnhealthy'],
   reads: ['Pod'],
-  optionalReads: ['Service', 'EndpointSlice', 'Deployment', 'StatefulSet'],
+  optionalReads: ['Service', 'EndpointSlice', 'Deployment', 'StatefulSet', 'DaemonSet'],
   analyze(ctx) {
     const { view } = ctx;
     const dnsPods = view
@@ -40,9 +40,9 @@ export const clusterDns: Analyzer = {
     const evidence = (pods: readonly Pod[]): string[] => pods.slice(0, ctx.settings.evidence.maxEvents).map(describePodReadiness);
 
     const state = service ? serviceBackendState(view, service) : undefined;
-    const serviceDownSince = state?.type === 'no-ready-endpoints' ? state.since : undefined;
+    const serviceDownSince = state?.type === 'no-ready-endpoints' || state?.type === 'no-pods' ? state.since : undefined;
     const serviceDown =
-      (state?.type === 'no-ready-endpoints' && (ageMs(state.since, ctx.now) ?? Infinity) >= ctx.settings.thresholds.serviceNoReadyEndpointsAfter) ||
+      ((state?.type === 'no-ready-endpoints' || state?.type === 'no-pods') && (ageMs(state.since, ctx.now) ?? Infinity) >= ctx.settings.thresholds.serviceNoReadyEndpointsAfter) ||
       // No DNS pod at all counts only when the view does hold kube-system's pods (a partial dump may not).
       (state?.type === 'selects-nothing' && state.reason !== 'terminating' && view.inNamespace('Pod', CLUSTER_DNS_NAMESPACE).length > 0);
     if (service && serviceDown) {

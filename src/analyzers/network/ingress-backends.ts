@@ -57,6 +57,9 @@ function backendProblem(ctx: AnalysisContext, ingress: Ingress, use: BackendUse)
   if (state.type === 'no-ready-endpoints' && (ageMs(state.since, ctx.now) ?? Infinity) >= grace) {
     return { cause: 'which has no ready endpoints', evidence: [`none of the ${state.pods.length} pods selected by the Service is ready`], service, ...(state.since ? { firstSeen: state.since } : {}) };
   }
+  if (state.type === 'no-pods' && (ageMs(state.since, ctx.now) ?? Infinity) >= grace) {
+    return { cause: 'which has no ready endpoints', evidence: ['the workloads behind the Service have created none of their pods'], service, ...(state.since ? { firstSeen: state.since } : {}) };
+  }
   if (state.type === 'selects-nothing' && !state.reason && (ageMs(service.metadata.creationTimestamp, ctx.now) ?? Infinity) >= grace) {
     return { cause: 'whose selector matches no pod', evidence: ['the Service selects no pod'], service };
   }
@@ -68,7 +71,7 @@ export const ingressBackends: Analyzer = {
   description: 'Ingress rules and default backends that name a missing Service or port, or a Service with no ready endpoints.',
   checks: ['IngressBackendMissing'],
   reads: ['Ingress', 'Service'],
-  optionalReads: ['Pod', 'EndpointSlice', 'Deployment', 'StatefulSet'],
+  optionalReads: ['Pod', 'EndpointSlice', 'Deployment', 'StatefulSet', 'DaemonSet'],
   analyze(ctx) {
     const findings: Finding[] = [];
     for (const ingress of ctx.view.list('Ingress')) {

@@ -1,6 +1,7 @@
 // What stands behind a Service: the pods its selector picks and whether any of them receives
 // traffic. Shared by the Service, Ingress and cluster-DNS analyzers so they agree on "no backend".
 import type { ClusterReader } from '../../cluster/view.js';
+import type { DaemonSet, Deployment, StatefulSet } from '../../model/apps.js';
 import { matchesEqualitySelector } from '../../cluster/selectors.js';
 import type { Container, Pod, Service } from '../../model/core.js';
 import { SERVICE_NAME_LABEL } from '../../model/discovery.js';
@@ -57,6 +58,11 @@ export type ServiceBackendState =
   | { readonly type: 'selects-nothing'; readonly reason?: 'terminating' | 'completed' | 'scaled-to-zero'; readonly scaledToZero?: ObjectRef }
   /** Pods are selected but none receives traffic; `since` is when the last of them stopped (or started) being ready. */
   | { readonly type: 'no-ready-endpoints'; readonly pods: readonly Pod[]; readonly since?: string; readonly fromSlices: boolean }
+  /**
+   * No pod, while workloads whose pod template the selector matches want some: the selector is
+   * right, the workload cannot create its pods (quota, admission, missing ServiceAccount, ...).
+   */
+  | { readonly type: 'no-pods'; readonly workloads: readonly PodController[]; readonly since?: string }
   | { readonly type: 'serving'; readonly pods: readonly Pod[]; readonly ready: number };
 
 export function serviceBackendState(view: ClusterReader, service: Service): ServiceBackendState {
@@ -68,8 +74,14 @@ export function serviceBackendState(view: ClusterReader, service: Service): Serv
     if (matching.some((pod) => pod.metadata.deletionTimestamp && !isPodTerminal(pod))) return { type: 'selects-nothing', reason: 'terminating' };
     // Finished pods (a Job's) do carry the labels: the selector is right, there is just nothing running now.
     if (matching.some(isPodTerminal)) return { type: 'selects-nothing', reason: 'completed' };
-    const scaled = scaledToZeroWorkload(view, namespace, service.spec.selector);
-    return scaled ? { type: 'selects-nothing', reason: 'scaled-to-zero', scaledToZero: scaled } : { type: 'selects-nothing' };
+    const controllers = controllersMatching(view, namespace, service.spec.selector);
+    const wanting = controllers.filter((w) => desiredPods(w) > 0);
+    if (wanting.length > 0) {
+      const since = latestTimestamp([service.metadata.creationTimestamp, ...wanting.map(unavailableSince)]);
+      return { type: 'no-pods', workloads: wanting, ...(since ? { since } : {}) };
+    }
+    const [scaled] = controllers;
+    return scaled ? { type: 'selects-nothing', reason: 'scaled-to-zero', scaledToZero: objectRef(scaled) } : { type: 'selects-nothing' };
   }
   const slices = endpointSlicesOf(view, service);
   const fromSlices = slices.length > 0;
@@ -96,14 +108,34 @@ function latestTimestamp(timestamps: readonly (string | undefined)[]): string | 
   return latest;
 }
 
-/** A Deployment or StatefulSet deliberately scaled to zero whose pods the selector would pick. */
-function scaledToZeroWorkload(view: ClusterReader, namespace: string, selector: Readonly<Record<string, string>>): ObjectRef | undefined {
-  const workloads = [
+export type PodController = Deployment | StatefulSet | DaemonSet;
+
+/** Deployments, StatefulSets and DaemonSets whose pod template the selector matches. */
+function controllersMatching(view: ClusterReader, namespace: string, selector: Readonly<Record<string, string>>): PodController[] {
+  const workloads: PodController[] = [
     ...(view.has('Deployment') ? view.inNamespace('Deployment', namespace) : []),
     ...(view.has('StatefulSet') ? view.inNamespace('StatefulSet', namespace) : []),
+    ...(view.has('DaemonSet') ? view.inNamespace('DaemonSet', namespace) : []),
   ];
-  const match = workloads.find((w) => w.spec.replicas === 0 && matchesEqualitySelector(w.spec.template.metadata.labels, selector));
-  return match ? objectRef(match) : undefined;
+  return workloads.filter((w) => !w.metadata.deletionTimestamp && matchesEqualitySelector(w.spec.template.metadata.labels, selector));
+}
+
+/** How many pods a controller wants; a DaemonSet that fits no node wants none, like a Deployment scaled to zero. */
+function desiredPods(w: PodController): number {
+  if (w.kind === 'DaemonSet') return w.status.desiredNumberScheduled ?? 1;
+  return w.spec.replicas ?? 1;
+}
+
+function unavailableSince(w: PodController): string | undefined {
+  const available = findCondition(w.status.conditions, 'Available');
+  return (available?.status === 'False' ? available.lastTransitionTime : undefined) ?? w.metadata.creationTimestamp;
+}
+
+/** Why a controller has no pods, as its status says it (a ReplicaFailure condition carries the FailedCreate message). */
+export function describeControllerTrouble(w: PodController): string {
+  const failing = (w.status.conditions ?? []).filter((c) => (c.type === 'ReplicaFailure' && c.status === 'True') || (c.type !== 'ReplicaFailure' && c.status === 'False'));
+  const conditions = failing.map((c) => `${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}${c.message ? `: ${c.message.replace(/\.$/, '')}` : ''}`);
+  return `${w.kind} ${w.metadata.namespace ?? ''}/${w.metadata.name}: wants ${desiredPods(w)} pod${desiredPods(w) === 1 ? '' : 's'}, has none${conditions.length ? `; ${conditions.join('; ')}` : ''}`;
 }
 
 /** "pod shop/cart-1: Running, 1/2 containers ready (app: waiting: CrashLoopBackOff)" */

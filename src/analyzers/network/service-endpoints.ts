@@ -4,7 +4,7 @@ import { formatLabels } from '../../cluster/selectors.js';
 import type { Service } from '../../model/core.js';
 import { ageMs, formatDuration, objectRef } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
-import { describePodReadiness, isClusterDnsService, serviceBackendState } from './service-backends.js';
+import { describeControllerTrouble, describePodReadiness, isClusterDnsService, serviceBackendState } from './service-backends.js';
 
 /** Related pods listed on a finding: enough for root-cause linking without bloating the report. */
 const MAX_RELATED_PODS = 20;
@@ -29,7 +29,7 @@ export const serviceEndpoints: Analyzer = {
   description: 'Services whose selector picks no pod, or whose selected pods are none of them ready.',
   checks: ['ServiceSelectorMatchesNothing', 'ServiceNoReadyEndpoints'],
   reads: ['Service', 'Pod'],
-  optionalReads: ['EndpointSlice', 'Deployment', 'StatefulSet'],
+  optionalReads: ['EndpointSlice', 'Deployment', 'StatefulSet', 'DaemonSet'],
   analyze(ctx: AnalysisContext) {
     const { view, now } = ctx;
     const grace = ctx.settings.thresholds.serviceNoReadyEndpointsAfter;
@@ -49,6 +49,20 @@ export const serviceEndpoints: Analyzer = {
           object: objectRef(service),
           message: `${describeService(service)} selects no pod: no pod in its namespace has the labels ${selector}.`,
           evidence: [`selector: ${selector}`, ...labelValuesNearby(view, service)],
+        });
+      } else if (state.type === 'no-pods') {
+        const downFor = ageMs(state.since, now);
+        if (downFor !== undefined && downFor < grace) continue;
+        const names = state.workloads.map((w) => `${w.kind} ${w.metadata.namespace ?? ''}/${w.metadata.name}`).join(', ');
+        findings.push({
+          check: 'ServiceNoReadyEndpoints',
+          severity: 'critical',
+          subject: objectRef(service),
+          object: objectRef(service),
+          message: `${describeService(service)} has no ready endpoints: ${names} ${state.workloads.length === 1 ? 'has' : 'have'} created none of the pods it selects${downFor !== undefined ? ` (for ${formatDuration(downFor)})` : ''}.`,
+          evidence: [`selector: ${selector}`, ...state.workloads.map(describeControllerTrouble)],
+          ...(state.since ? { firstSeen: state.since } : {}),
+          related: state.workloads.map((w) => objectRef(w)),
         });
       } else if (state.type === 'no-ready-endpoints') {
         const downFor = ageMs(state.since, now);

@@ -20,6 +20,12 @@ export const cases: readonly CheckCase[] = [
     expected: ['ServiceNoReadyEndpoints Service/net-orders/orders', 'ServiceNoReadyEndpoints Service/net-orders/queue', 'IngressBackendMissing Ingress/net-orders/orders'],
   },
   {
+    name: 'a Service whose Deployment cannot create its pods (quota): no ready endpoints, not a wrong selector',
+    fixtures: ['network/workload-without-pods.yaml'],
+    checks: ['ServiceSelectorMatchesNothing', 'ServiceNoReadyEndpoints'],
+    expected: ['ServiceNoReadyEndpoints Service/net-quota/checkout'],
+  },
+  {
     name: 'Services without ready endpoints for less than serviceNoReadyEndpointsAfter',
     fixtures: ['network/crashing-backends.yaml'],
     checks: ['ServiceNoReadyEndpoints', 'IngressBackendMissing'],

@@ -63,6 +63,13 @@ describe('root causes of network findings', () => {
     expect(tls?.rootCause).toMatchObject({ check: 'CertificateNotReady', subject: { kind: 'Certificate', name: 'store-example-com-tls' } });
   });
 
+  it('links a Service whose Deployment cannot create pods to the Deployment\'s quota finding', () => {
+    const service = linked(['network/workload-without-pods.yaml']).find((f) => f.check === 'ServiceNoReadyEndpoints');
+    expect(service?.related).toEqual([expect.objectContaining({ kind: 'Deployment', name: 'checkout' })]);
+    expect(service?.evidence.join('\n')).toContain('ReplicaFailure=True (FailedCreate): pods "checkout-');
+    expect(service?.rootCause).toMatchObject({ check: 'WorkloadQuotaExceeded', subject: { kind: 'Deployment', name: 'checkout' } });
+  });
+
   it('links cluster DNS being down to the crash-looping CoreDNS pods', () => {
     const dns = linked(['network/coredns-down.yaml']).find((f) => f.check === 'ClusterDNSUnhealthy');
     expect(dns?.object).toMatchObject({ kind: 'Service', namespace: 'kube-system', name: 'kube-dns' });
