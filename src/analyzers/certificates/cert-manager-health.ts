@@ -58,7 +58,7 @@ export const certManagerHealth: Analyzer = {
   description: 'cert-manager controller, cainjector and webhook Deployments that are missing or not available.',
   checks: ['CertManagerUnhealthy'],
   reads: ['Deployment'],
-  optionalReads: ['Pod', ...CERT_MANAGER_KINDS],
+  optionalReads: ['Pod', 'ServiceAccount', ...CERT_MANAGER_KINDS],
   analyze(ctx) {
     const { view } = ctx;
     const findings: Finding[] = [];
@@ -85,10 +85,12 @@ export const certManagerHealth: Analyzer = {
       });
     }
     // A missing controller or webhook is only a finding where cert-manager is evidently meant to run:
-    // one of its parts is there, or its resources are served and its namespace exists. (A cainjector
-    // can be disabled on purpose.)
+    // one of its parts is there, or its resources are served and its namespace is in the view (its
+    // default ServiceAccount, so that a view restricted to other namespaces never counts). A
+    // cainjector can be disabled on purpose.
     const present = new Set(components.map((c) => c.component));
-    const installed = present.size > 0 || (CERT_MANAGER_KINDS.some((kind) => view.has(kind)) && view.namespaces().includes(DEFAULT_NAMESPACE));
+    const namespaceInView = view.has('ServiceAccount') && view.inNamespace('ServiceAccount', DEFAULT_NAMESPACE).length > 0;
+    const installed = present.size > 0 || (CERT_MANAGER_KINDS.some((kind) => view.has(kind)) && namespaceInView);
     if (!installed) return findings;
     const namespace = components[0]?.deployment.metadata.namespace ?? DEFAULT_NAMESPACE;
     for (const component of ['controller', 'webhook'] as const) {

@@ -108,6 +108,18 @@ export const cases: readonly CheckCase[] = [
     expected: ['CertManagerUnhealthy Deployment/cert-manager/cert-manager'],
   },
   {
+    name: 'cert-manager uninstalled: Certificates and its namespace remain, no Deployment of it anywhere',
+    fixtures: ['certificates/cert-manager-uninstalled.yaml', 'certificates/healthy-certificates.yaml'],
+    checks: ['CertManagerUnhealthy'],
+    expected: ['CertManagerUnhealthy Deployment/cert-manager/cert-manager', 'CertManagerUnhealthy Deployment/cert-manager/cert-manager-webhook'],
+  },
+  {
+    name: 'a view of other namespaces only (Certificates and Deployments, nothing of cert-manager\'s namespace) does not call cert-manager missing',
+    fixtures: ['certificates/namespaces.yaml', 'certificates/healthy-certificates.yaml', 'certificates/unrelated-webhook.yaml'],
+    checks: ['CertManagerUnhealthy'],
+    expected: [],
+  },
+  {
     name: 'a down Deployment named "webhook" that is not cert-manager\'s, in a cluster without cert-manager',
     fixtures: ['certificates/unrelated-webhook.yaml'],
     checks: ['CertManagerUnhealthy'],
