@@ -49,7 +49,10 @@ export const evictedPods: Analyzer = {
         evidence: [...sorted]
           .reverse()
           .slice(0, ctx.settings.evidence.maxEvents)
-          .map((p) => `pod ${p.metadata.name} evicted${evictedAt(p) ? ` at ${evictedAt(p) ?? ''}` : ''}${p.spec.nodeName ? ` on ${p.spec.nodeName}` : ''}: ${p.status.message ?? 'no message'}`),
+          .map((p) => {
+            const at = evictedAt(p);
+            return `pod ${p.metadata.name} evicted${at ? ` at ${at}` : ''}${p.spec.nodeName ? ` on ${p.spec.nodeName}` : ''}: ${p.status.message?.trim() ?? 'no message'}`;
+          }),
         ...(firstSeen ? { firstSeen } : {}),
       });
     }

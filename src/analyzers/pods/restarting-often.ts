@@ -47,7 +47,9 @@ export const restartingContainers: Analyzer = {
     for (const pod of ctx.view.list('Pod')) {
       if (pod.metadata.deletionTimestamp || isPodTerminal(pod)) continue;
       const failingSidecars = new Set(findSidecarFailures(ctx, pod).map((f) => f.container));
-      for (const { status } of containerStatuses(pod)) {
+      for (const { status, init, sidecar } of containerStatuses(pod)) {
+        // A classic init container's restarts happened before the pod started: history once it ran.
+        if (init && !sidecar) continue;
         const rule = restartRule(ctx, pod, status);
         if (!rule || explainedElsewhere(ctx, pod, status, failingSidecars)) continue;
         const podAge = ageMs(pod.status.startTime ?? pod.metadata.creationTimestamp, ctx.now);

@@ -47,7 +47,7 @@ export const cases: readonly CheckCase[] = [
     expected: ['PodLivenessProbeFailing Deployment/billing/invoices'],
   },
   {
-    name: '37 restarts over 20 days; 6 restarts in 40 minutes; 6 restarts over five days; a crash loop with 40 restarts',
+    name: '37 restarts over 20 days; 6 restarts in 40 minutes; 6 restarts over five days; a crash loop with 40 restarts; a completed init container',
     fixtures: ['pods/restarts.yaml'],
     checks: ['PodRestartingOften', 'PodCrashLooping'],
     expected: ['PodCrashLooping Deployment/ingest/enricher', 'PodRestartingOften Deployment/ingest/collector', 'PodRestartingOften Deployment/ingest/parser'],
