@@ -22,6 +22,7 @@ export const notReadyIssuers: Analyzer = {
   optionalReads: ['Issuer', 'ClusterIssuer', 'Event'],
   analyze(ctx) {
     const { view, now } = ctx;
+    const grace = ctx.settings.thresholds.certificateIssuanceGrace;
     const findings: Finding[] = [];
     // One finding per broken issuer (the thing to fix), listing the Certificates it blocks.
     const users = new Map<Issuer | ClusterIssuer, Certificate[]>();
@@ -33,7 +34,9 @@ export const notReadyIssuers: Analyzer = {
         if (list) list.push(cert);
         else users.set(resolution.issuer, [cert]);
       }
-      if (resolution.type !== 'missing') continue;
+      // An Issuer applied a moment after its Certificate (GitOps ordering) is not missing yet.
+      const certificateAge = ageMs(cert.metadata.creationTimestamp, now);
+      if (resolution.type !== 'missing' || (certificateAge !== undefined && certificateAge < grace)) continue;
       const name = `${cert.metadata.namespace ?? ''}/${cert.metadata.name}`;
       const knownKind = resolution.ref.kind === 'Issuer' || resolution.ref.kind === 'ClusterIssuer';
       const clusterIssuerOfSameName = resolution.ref.kind === 'Issuer' && view.has('ClusterIssuer') && view.get('ClusterIssuer', undefined, resolution.ref.name) !== undefined;
@@ -50,9 +53,10 @@ export const notReadyIssuers: Analyzer = {
     }
     for (const [issuer, certs] of users) {
       const notReady = issuerNotReadyCondition(issuer);
-      if (!notReady) continue;
+      const age = ageMs(notReady?.lastTransitionTime, now);
+      // A CA Secret created just after its Issuer, or an ACME registration being retried: transient.
+      if (!notReady || (age !== undefined && age < grace)) continue;
       const ref = objectRef(issuer);
-      const age = ageMs(notReady.lastTransitionTime, now);
       const events = view.has('Event') ? view.eventsFor({ kind: issuer.kind, namespace: issuer.metadata.namespace, name: issuer.metadata.name }).filter((e) => e.type === 'Warning') : [];
       findings.push({
         check: 'CertificateIssuerNotReady',

@@ -59,6 +59,13 @@ export const cases: readonly CheckCase[] = [
     ],
   },
   {
+    name: 'the same Certificate three minutes after it was applied, before its issuer could follow (GitOps ordering)',
+    fixtures: [HEALTHY_CERT_MANAGER, 'certificates/issuer-missing.yaml'],
+    checks: ALL,
+    expected: [],
+    now: '2026-11-25T10:58:00Z',
+  },
+  {
     name: 'Certificates of an external issuer group (awspca.cert-manager.io) are never reported as missing their issuer',
     fixtures: [HEALTHY_CERT_MANAGER, 'certificates/external-issuer.yaml'],
     checks: ALL,
