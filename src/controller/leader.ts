@@ -1,0 +1,317 @@
+// Leader election on a coordination.k8s.io/v1 Lease: only the leader writes reports; the other
+// replicas keep warm caches and take over when the leader's lease runs out.
+//
+// Safety rests on two durations: a leader that has not renewed for renewDeadline stops leading,
+// and a candidate takes over only after it has seen the lease unchanged for leaseDuration (measured
+// on its own clock, so clock skew between nodes does not matter). renewDeadline < leaseDuration
+// means the old leader has stepped down before a new one can start.
+import type { CoordinationV1Api, V1Lease } from '@kubernetes/client-node';
+import { ApiException, V1MicroTime } from '@kubernetes/client-node';
+import type { Clock, Timer } from './clock.js';
+import { systemClock } from './clock.js';
+
+export interface LeaseRecord {
+  /** Empty when nobody holds the lease (released). */
+  readonly holderIdentity: string;
+  readonly leaseDurationSeconds: number;
+  readonly acquireTime?: number;
+  readonly renewTime?: number;
+  readonly leaseTransitions: number;
+}
+
+export interface StoredLease {
+  readonly record: LeaseRecord;
+  /** For optimistic concurrency: an update names the version it read. */
+  readonly resourceVersion: string;
+}
+
+export type LeaseDecision =
+  | { readonly type: 'create' }
+  | { readonly type: 'acquire' }
+  | { readonly type: 'renew' }
+  | { readonly type: 'wait'; readonly holder: string; readonly expiresAt: number };
+
+/**
+ * What to do with the lease as last read. `observedAt` is when this replica first saw the current
+ * record (our clock, not the holder's renewTime): the holder counts as gone once the record has not
+ * changed for its lease duration.
+ */
+export function decideLeaseAction(lease: StoredLease | undefined, identity: string, observedAt: number, now: number): LeaseDecision {
+  if (!lease) return { type: 'create' };
+  const { holderIdentity, leaseDurationSeconds } = lease.record;
+  if (holderIdentity === identity) return { type: 'renew' };
+  if (holderIdentity === '') return { type: 'acquire' };
+  const expiresAt = observedAt + leaseDurationSeconds * 1000;
+  if (now >= expiresAt) return { type: 'acquire' };
+  return { type: 'wait', holder: holderIdentity, expiresAt };
+}
+
+/** The record to write for a create, acquire or renew decision. */
+export function claimedRecord(current: LeaseRecord | undefined, identity: string, now: number, leaseDurationMs: number): LeaseRecord {
+  const leaseDurationSeconds = Math.ceil(leaseDurationMs / 1000);
+  if (current && current.holderIdentity === identity) {
+    return { ...current, leaseDurationSeconds, renewTime: now };
+  }
+  return {
+    holderIdentity: identity,
+    leaseDurationSeconds,
+    acquireTime: now,
+    renewTime: now,
+    leaseTransitions: current ? current.leaseTransitions + 1 : 0,
+  };
+}
+
+/** A released lease: no holder, so that another replica acquires it at its next try instead of waiting it out. */
+export function releasedRecord(current: LeaseRecord, now: number): LeaseRecord {
+  return { ...current, holderIdentity: '', leaseDurationSeconds: 1, renewTime: now };
+}
+
+/** A stable string for "has the record changed since we last looked". */
+export function recordFingerprint(record: LeaseRecord): string {
+  return JSON.stringify([record.holderIdentity, record.leaseDurationSeconds, record.acquireTime ?? null, record.renewTime ?? null, record.leaseTransitions]);
+}
+
+export type LeaseWriteResult = { readonly type: 'written'; readonly lease: StoredLease } | { readonly type: 'conflict' };
+
+/** The lease API, reduced to what election needs; the Kubernetes implementation is below. */
+export interface LeaseClient {
+  get(): Promise<StoredLease | undefined>;
+  create(record: LeaseRecord): Promise<LeaseWriteResult>;
+  update(record: LeaseRecord, resourceVersion: string): Promise<LeaseWriteResult>;
+}
+
+export interface LeaderElectorOptions {
+  /** Unique per replica (pod name plus a random suffix, so a restarted pod does not resume a stale term). */
+  readonly identity: string;
+  readonly client: LeaseClient;
+  readonly leaseDurationMs?: number;
+  readonly renewDeadlineMs?: number;
+  readonly retryPeriodMs?: number;
+  readonly clock?: Clock;
+  /** 0..1; spreads candidates' retries so that they do not hit the API server in step. */
+  readonly random?: () => number;
+  readonly onStartedLeading: () => void;
+  readonly onStoppedLeading: () => void;
+  /** A different replica now holds the lease (for logs). */
+  readonly onNewLeader?: (identity: string) => void;
+  /** A failed read or write of the lease (for logs); election goes on. */
+  readonly onError?: (error: unknown) => void;
+}
+
+export const LEADER_ELECTION_DEFAULTS = { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 } as const;
+
+/** How much longer than retryPeriod a candidate may wait between tries (client-go's jitter factor is 1.2). */
+const CANDIDATE_JITTER = 0.2;
+
+export class LeaderElector {
+  private readonly identity: string;
+  private readonly client: LeaseClient;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly leaseDurationMs: number;
+  private readonly renewDeadlineMs: number;
+  private readonly retryPeriodMs: number;
+  private leading = false;
+  private stopped = true;
+  private nextTry: Timer | undefined;
+  private renewDeadline: Timer | undefined;
+  private attempt: Promise<void> | undefined;
+  /** The last record seen and when (our clock) it was first seen. */
+  private observed: { fingerprint: string; at: number; lease: StoredLease } | undefined;
+  private knownLeader: string | undefined;
+
+  constructor(private readonly options: LeaderElectorOptions) {
+    this.identity = options.identity;
+    this.client = options.client;
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+    this.leaseDurationMs = options.leaseDurationMs ?? LEADER_ELECTION_DEFAULTS.leaseDurationMs;
+    this.renewDeadlineMs = options.renewDeadlineMs ?? LEADER_ELECTION_DEFAULTS.renewDeadlineMs;
+    this.retryPeriodMs = options.retryPeriodMs ?? LEADER_ELECTION_DEFAULTS.retryPeriodMs;
+    if (!(this.renewDeadlineMs < this.leaseDurationMs)) throw new Error('renewDeadline must be shorter than leaseDuration');
+    if (!(this.retryPeriodMs > 0 && this.retryPeriodMs < this.renewDeadlineMs)) throw new Error('retryPeriod must be positive and shorter than renewDeadline');
+  }
+
+  get isLeader(): boolean {
+    return this.leading;
+  }
+
+  /** Starts trying to acquire the lease; callbacks report when leadership starts and ends. */
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.scheduleTry(0);
+  }
+
+  /**
+   * Stops election: a leader calls onStoppedLeading, then releases the lease so that another replica
+   * takes over at once. Callers finish in-flight writes before calling stop().
+   */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.nextTry?.cancel();
+    this.nextTry = undefined;
+    await this.attempt;
+    const mayHold = this.leading || this.observed?.lease.record.holderIdentity === this.identity;
+    // Stop acting as leader before the release lets another replica start.
+    this.stepDown();
+    if (!mayHold) return;
+    try {
+      const lease = await this.client.get();
+      if (lease && lease.record.holderIdentity === this.identity) {
+        await this.client.update(releasedRecord(lease.record, this.clock.now()), lease.resourceVersion);
+      }
+    } catch (error) {
+      // The lease then expires on its own after leaseDuration.
+      this.options.onError?.(error);
+    }
+  }
+
+  private scheduleTry(delayMs: number): void {
+    if (this.stopped) return;
+    this.nextTry = this.clock.schedule(() => {
+      this.nextTry = undefined;
+      this.attempt = this.tryAcquireOrRenew().finally(() => {
+        this.attempt = undefined;
+        const delay = this.leading ? this.retryPeriodMs : this.retryPeriodMs * (1 + CANDIDATE_JITTER * this.random());
+        this.scheduleTry(delay);
+      });
+    }, delayMs);
+  }
+
+  private async tryAcquireOrRenew(): Promise<void> {
+    try {
+      await this.claim();
+    } catch (error) {
+      // A leader that cannot reach the API keeps trying until its renew deadline makes it step down.
+      this.options.onError?.(error);
+    }
+  }
+
+  /** One read and, if the decision says so, one write. True when we hold the lease afterwards. */
+  private async claim(): Promise<boolean> {
+    const lease = await this.client.get();
+    const now = this.clock.now();
+    if (lease) this.observe(lease, now);
+    const decision = decideLeaseAction(lease, this.identity, this.observed?.at ?? now, now);
+    if (decision.type === 'wait') {
+      this.noteLeader(decision.holder);
+      if (this.leading) this.stepDown();
+      return false;
+    }
+    const record = claimedRecord(lease?.record, this.identity, now, this.leaseDurationMs);
+    const result = lease ? await this.client.update(record, lease.resourceVersion) : await this.client.create(record);
+    // Another replica wrote in between (409): read again at the next try.
+    if (result.type === 'conflict') return false;
+    this.observe(result.lease, this.clock.now());
+    // Stopped while writing: stop() releases what we just took.
+    if (this.stopped) return false;
+    this.renewed();
+    return true;
+  }
+
+  private observe(lease: StoredLease, now: number): void {
+    const fingerprint = recordFingerprint(lease.record);
+    if (this.observed?.fingerprint !== fingerprint) this.observed = { fingerprint, at: now, lease };
+  }
+
+  private renewed(): void {
+    this.renewDeadline?.cancel();
+    this.renewDeadline = this.clock.schedule(() => {
+      this.renewDeadline = undefined;
+      if (this.leading) this.stepDown();
+    }, this.renewDeadlineMs);
+    this.noteLeader(this.identity);
+    if (!this.leading) {
+      this.leading = true;
+      this.options.onStartedLeading();
+    }
+  }
+
+  private stepDown(): void {
+    this.renewDeadline?.cancel();
+    this.renewDeadline = undefined;
+    if (!this.leading) return;
+    this.leading = false;
+    this.options.onStoppedLeading();
+  }
+
+  private noteLeader(identity: string): void {
+    if (identity === this.knownLeader) return;
+    this.knownLeader = identity;
+    if (identity !== this.identity) this.options.onNewLeader?.(identity);
+  }
+}
+
+// --- The Kubernetes Lease API -------------------------------------------------------------------
+
+function statusCode(error: unknown): number | undefined {
+  return error instanceof ApiException ? error.code : undefined;
+}
+
+/** client-node 1.x hands MicroTime fields back as strings although it types them as Dates. */
+function timeMs(value: unknown): number | undefined {
+  if (value instanceof Date) return value.getTime();
+  if (typeof value === 'string') {
+    const ms = Date.parse(value);
+    return Number.isNaN(ms) ? undefined : ms;
+  }
+  return undefined;
+}
+
+export function leaseFromApi(lease: V1Lease): StoredLease {
+  const spec = lease.spec ?? {};
+  const acquireTime = timeMs(spec.acquireTime);
+  const renewTime = timeMs(spec.renewTime);
+  return {
+    record: {
+      holderIdentity: spec.holderIdentity ?? '',
+      leaseDurationSeconds: spec.leaseDurationSeconds ?? 0,
+      ...(acquireTime !== undefined ? { acquireTime } : {}),
+      ...(renewTime !== undefined ? { renewTime } : {}),
+      leaseTransitions: spec.leaseTransitions ?? 0,
+    },
+    resourceVersion: lease.metadata?.resourceVersion ?? '',
+  };
+}
+
+export function leaseToApi(record: LeaseRecord, namespace: string, name: string, resourceVersion?: string): V1Lease {
+  return {
+    apiVersion: 'coordination.k8s.io/v1',
+    kind: 'Lease',
+    metadata: { name, namespace, ...(resourceVersion ? { resourceVersion } : {}) },
+    spec: {
+      holderIdentity: record.holderIdentity,
+      leaseDurationSeconds: record.leaseDurationSeconds,
+      leaseTransitions: record.leaseTransitions,
+      // MicroTime serialises with microseconds, the format the Lease API requires.
+      ...(record.acquireTime !== undefined ? { acquireTime: new V1MicroTime(record.acquireTime) } : {}),
+      ...(record.renewTime !== undefined ? { renewTime: new V1MicroTime(record.renewTime) } : {}),
+    },
+  };
+}
+
+export function kubernetesLeaseClient(api: CoordinationV1Api, namespace: string, name: string): LeaseClient {
+  async function write(call: () => Promise<V1Lease>): Promise<LeaseWriteResult> {
+    try {
+      return { type: 'written', lease: leaseFromApi(await call()) };
+    } catch (error) {
+      // 409: a create lost the race (AlreadyExists) or an update named a stale resourceVersion.
+      if (statusCode(error) === 409) return { type: 'conflict' };
+      throw error;
+    }
+  }
+  return {
+    async get() {
+      try {
+        return leaseFromApi(await api.readNamespacedLease({ name, namespace }));
+      } catch (error) {
+        if (statusCode(error) === 404) return undefined;
+        throw error;
+      }
+    },
+    create: (record) => write(() => api.createNamespacedLease({ namespace, body: leaseToApi(record, namespace, name) })),
+    update: (record, resourceVersion) => write(() => api.replaceNamespacedLease({ name, namespace, body: leaseToApi(record, namespace, name, resourceVersion) })),
+  };
+}

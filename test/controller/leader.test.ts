@@ -1,0 +1,230 @@
+import { describe, expect, it } from 'vitest';
+import type { LeaseClient, LeaseRecord, LeaseWriteResult, StoredLease } from '../../src/controller/leader.js';
+import { LeaderElector, claimedRecord, decideLeaseAction, leaseFromApi, leaseToApi, releasedRecord } from '../../src/controller/leader.js';
+import { ManualClock } from './manual-clock.js';
+
+const T0 = Date.parse('2026-11-25T12:00:00Z');
+const held = (holderIdentity: string, renewTime = T0, extra: Partial<LeaseRecord> = {}): StoredLease => ({
+  record: { holderIdentity, leaseDurationSeconds: 15, acquireTime: T0 - 60_000, renewTime, leaseTransitions: 3, ...extra },
+  resourceVersion: '41',
+});
+
+describe('lease decisions', () => {
+  it('creates a lease that does not exist', () => {
+    expect(decideLeaseAction(undefined, 'a', T0, T0)).toEqual({ type: 'create' });
+  });
+
+  it('renews its own lease', () => {
+    expect(decideLeaseAction(held('a'), 'a', T0, T0 + 5_000)).toEqual({ type: 'renew' });
+  });
+
+  it('acquires a released lease at once', () => {
+    expect(decideLeaseAction(held(''), 'a', T0, T0)).toEqual({ type: 'acquire' });
+  });
+
+  it('waits while another holder renewed within the lease duration, as observed on its own clock', () => {
+    expect(decideLeaseAction(held('b'), 'a', T0, T0 + 14_999)).toEqual({ type: 'wait', holder: 'b', expiresAt: T0 + 15_000 });
+    // The holder's renewTime says nothing to a candidate whose clock differs: what counts is when the record was seen.
+    expect(decideLeaseAction(held('b', T0 - 3_600_000), 'a', T0, T0 + 1_000).type).toBe('wait');
+  });
+
+  it('acquires once the record has not changed for the lease duration', () => {
+    expect(decideLeaseAction(held('b'), 'a', T0, T0 + 15_000)).toEqual({ type: 'acquire' });
+  });
+
+  it('counts a change of holder as a transition, not a renewal', () => {
+    expect(claimedRecord(held('b').record, 'a', T0, 15_000)).toEqual({ holderIdentity: 'a', leaseDurationSeconds: 15, acquireTime: T0, renewTime: T0, leaseTransitions: 4 });
+    expect(claimedRecord(held('a').record, 'a', T0 + 2_000, 15_000)).toEqual({ ...held('a').record, renewTime: T0 + 2_000 });
+    expect(claimedRecord(undefined, 'a', T0, 15_000).leaseTransitions).toBe(0);
+  });
+
+  it('releases by clearing the holder', () => {
+    expect(releasedRecord(held('a').record, T0 + 9_000)).toMatchObject({ holderIdentity: '', leaseDurationSeconds: 1, renewTime: T0 + 9_000, leaseTransitions: 3 });
+  });
+});
+
+describe('lease API mapping', () => {
+  it('writes MicroTime timestamps and reads them back from strings', () => {
+    const body = leaseToApi(held('a').record, 'healthreport-system', 'healthreport-operator', '41');
+    const wire = JSON.parse(JSON.stringify(body)) as { spec: { renewTime: string }; metadata: { resourceVersion: string } };
+    expect(wire.spec.renewTime).toBe('2026-11-25T12:00:00.000000Z');
+    expect(wire.metadata.resourceVersion).toBe('41');
+    // client-node returns MicroTime fields as the strings it received.
+    expect(leaseFromApi(wire as never)).toEqual(held('a'));
+  });
+});
+
+/** An in-memory Lease with resourceVersion checks, shared by the replicas of a test. */
+class FakeLeaseStore {
+  lease: StoredLease | undefined;
+  private version = 0;
+  writes = 0;
+
+  client(reachable: () => boolean = () => true): LeaseClient {
+    const check = () => {
+      if (!reachable()) throw new Error('connect ECONNREFUSED');
+    };
+    return {
+      get: async () => {
+        check();
+        return this.lease;
+      },
+      create: async (record) => {
+        check();
+        if (this.lease) return { type: 'conflict' };
+        return this.write(record);
+      },
+      update: async (record, resourceVersion) => {
+        check();
+        if (!this.lease || this.lease.resourceVersion !== resourceVersion) return { type: 'conflict' };
+        return this.write(record);
+      },
+    };
+  }
+
+  private write(record: LeaseRecord): LeaseWriteResult {
+    this.writes += 1;
+    this.version += 1;
+    this.lease = { record, resourceVersion: String(this.version) };
+    return { type: 'written', lease: this.lease };
+  }
+}
+
+interface Replica {
+  readonly elector: LeaderElector;
+  readonly events: string[];
+}
+
+function replica(identity: string, store: FakeLeaseStore, clock: ManualClock, log: string[], reachable?: () => boolean): Replica {
+  const events: string[] = [];
+  const elector = new LeaderElector({
+    identity,
+    client: store.client(reachable),
+    clock,
+    random: () => 0.5,
+    onStartedLeading: () => {
+      events.push('started');
+      log.push(`${clock.now() - T0}ms ${identity} started`);
+    },
+    onStoppedLeading: () => {
+      events.push('stopped');
+      log.push(`${clock.now() - T0}ms ${identity} stopped`);
+    },
+  });
+  return { elector, events };
+}
+
+/** Moves the manual clock in small steps, letting the async lease calls settle in between. */
+async function run(clock: ManualClock, ms: number, step = 100): Promise<void> {
+  for (let elapsed = 0; elapsed < ms; elapsed += step) {
+    clock.advance(step);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+describe('leader elector', () => {
+  it('acquires a free lease at start and renews it every retry period', async () => {
+    const clock = new ManualClock(T0);
+    const store = new FakeLeaseStore();
+    const log: string[] = [];
+    const a = replica('a', store, clock, log);
+    a.elector.start();
+    await run(clock, 100);
+    expect(a.elector.isLeader).toBe(true);
+    expect(store.lease?.record.holderIdentity).toBe('a');
+    const writes = store.writes;
+    const acquiredAt = store.lease?.record.acquireTime ?? 0;
+    await run(clock, 10_000);
+    expect(store.writes - writes).toBe(5);
+    expect(store.lease?.record.renewTime).toBe(acquiredAt + 10_000);
+    expect(store.lease?.record.acquireTime).toBe(acquiredAt);
+    expect(a.events).toEqual(['started']);
+    await a.elector.stop();
+  });
+
+  it('lets only one of two replicas lead', async () => {
+    const clock = new ManualClock(T0);
+    const store = new FakeLeaseStore();
+    const log: string[] = [];
+    const a = replica('a', store, clock, log);
+    const b = replica('b', store, clock, log);
+    a.elector.start();
+    b.elector.start();
+    await run(clock, 60_000);
+    expect([a.elector.isLeader, b.elector.isLeader].filter(Boolean)).toHaveLength(1);
+    expect(log).toHaveLength(1);
+    await a.elector.stop();
+    await b.elector.stop();
+  });
+
+  it('hands over when the leader loses the API: the old leader stops before the new one starts', async () => {
+    const clock = new ManualClock(T0);
+    const store = new FakeLeaseStore();
+    const log: string[] = [];
+    let aReachable = true;
+    const a = replica('a', store, clock, log, () => aReachable);
+    a.elector.start();
+    await run(clock, 100);
+    const b = replica('b', store, clock, log);
+    b.elector.start();
+    await run(clock, 5_900);
+    expect(a.elector.isLeader).toBe(true);
+    expect(b.elector.isLeader).toBe(false);
+    const lastRenewal = store.lease?.record.renewTime ?? 0;
+    aReachable = false;
+    await run(clock, 20_000);
+    expect(a.elector.isLeader).toBe(false);
+    expect(b.elector.isLeader).toBe(true);
+    const stoppedAt = Number(log.find((l) => l.endsWith('a stopped'))?.split('ms')[0]);
+    const startedAt = Number(log.find((l) => l.endsWith('b started'))?.split('ms')[0]);
+    expect(T0 + stoppedAt).toBeLessThanOrEqual(lastRenewal + 10_000);
+    expect(T0 + startedAt).toBeGreaterThanOrEqual(lastRenewal + 15_000);
+    expect(T0 + startedAt).toBeLessThanOrEqual(lastRenewal + 15_000 + 2 * 2_400);
+    expect(store.lease?.record).toMatchObject({ holderIdentity: 'b', leaseTransitions: 1 });
+    await a.elector.stop();
+    await b.elector.stop();
+  });
+
+  it('releases the lease on stop so that a standby takes over within a retry period', async () => {
+    const clock = new ManualClock(T0);
+    const store = new FakeLeaseStore();
+    const log: string[] = [];
+    const a = replica('a', store, clock, log);
+    a.elector.start();
+    await run(clock, 100);
+    const b = replica('b', store, clock, log);
+    b.elector.start();
+    await run(clock, 30_000);
+    expect(b.elector.isLeader).toBe(false);
+    const stoppedAt = clock.now();
+    await a.elector.stop();
+    expect(a.events).toEqual(['started', 'stopped']);
+    expect(store.lease?.record.holderIdentity).toBe('');
+    await run(clock, 2_500);
+    expect(b.elector.isLeader).toBe(true);
+    const startedAt = Number(log.find((l) => l.endsWith('b started'))?.split('ms')[0]);
+    expect(T0 + startedAt - stoppedAt).toBeLessThanOrEqual(2_400);
+    await b.elector.stop();
+  });
+
+  it('steps down at once when it finds the lease taken by another replica', async () => {
+    const clock = new ManualClock(T0);
+    const store = new FakeLeaseStore();
+    const a = replica('a', store, clock, []);
+    a.elector.start();
+    await run(clock, 100);
+    // An operator with a stale view forced the lease over (e.g. kubectl edit).
+    store.lease = { record: { ...store.lease!.record, holderIdentity: 'intruder' }, resourceVersion: '999' };
+    await run(clock, 2_000);
+    expect(a.elector.isLeader).toBe(false);
+    expect(a.events).toEqual(['started', 'stopped']);
+    await a.elector.stop();
+  });
+
+  it('refuses timings that would let two leaders overlap', () => {
+    const store = new FakeLeaseStore();
+    const base = { identity: 'a', client: store.client(), onStartedLeading: () => undefined, onStoppedLeading: () => undefined };
+    expect(() => new LeaderElector({ ...base, leaseDurationMs: 10_000, renewDeadlineMs: 10_000 })).toThrow(/renewDeadline/);
+    expect(() => new LeaderElector({ ...base, retryPeriodMs: 10_000 })).toThrow(/retryPeriod/);
+  });
+});
