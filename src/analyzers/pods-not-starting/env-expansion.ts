@@ -6,6 +6,8 @@ import type { AnalysisContext, Analyzer, Finding } from '../types.js';
 import { OWNER_KINDS, isActivePod, onePerSubject, podName, specContainers } from './pod-state.js';
 
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh', 'busybox']);
+/** Programs whose own language uses `$` (Perl, awk, jq, sed addresses...) or that expand variables themselves. */
+const OWN_DOLLAR_SYNTAX = new Set(['perl', 'awk', 'gawk', 'mawk', 'nawk', 'jq', 'yq', 'sed', 'php', 'ruby', 'envsubst']);
 /** `-c`, `-ec`, `-xc`, `-lc`...: the shell runs the next argument as a script and expands it. */
 const SCRIPT_FLAG = /^-[a-z]*c[a-z]*$/;
 /** `$VAR` or `${VAR}` not escaped as `$$`; `$(VAR)` is the Kubernetes syntax and is fine. */
@@ -25,7 +27,7 @@ export function unexpandedReferences(container: Container): string[] {
   // wrapper: only an explicit command tells what will interpret them.
   if (!container.command?.length) return [];
   const argv = [...container.command, ...(container.args ?? [])];
-  if (runsShellScript(argv)) return [];
+  if (runsShellScript(argv) || argv.some((arg) => OWN_DOLLAR_SYNTAX.has(basename(arg)))) return [];
   const found = new Set<string>();
   for (const arg of argv) for (const match of arg.matchAll(UNEXPANDED)) found.add(match[0]);
   return [...found];

@@ -5,7 +5,7 @@ import { findCondition } from '../../model/meta.js';
 import { ageMs, eventEvidence, objectRef } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
 import { describeConfigError } from './config-references.js';
-import { OWNER_KINDS, claimNames, claimRefs, earliestEvent, isActivePod, podEvents, podName } from './pod-state.js';
+import { OWNER_KINDS, claimNames, claimRefs, earliestEvent, isActivePod, notReadySince, podEvents, podName } from './pod-state.js';
 
 const MOUNT_FAILURE_REASONS = ['FailedMount', 'FailedAttachVolume', 'FailedMapVolume'];
 
@@ -56,6 +56,13 @@ function waitsForVolumes(pod: Pod): boolean {
   return statuses.every((s) => !s.state?.running && !s.state?.terminated && !s.lastState?.terminated && (!s.state?.waiting || ['ContainerCreating', 'PodInitializing'].includes(s.state.waiting.reason ?? '')));
 }
 
+/** When the pod began to wait: its PodScheduled=False or Ready=False transition. */
+function waitingSince(pod: Pod): string | undefined {
+  const scheduled = findCondition(pod.status.conditions, 'PodScheduled');
+  if (scheduled?.status === 'False') return scheduled.lastTransitionTime;
+  return notReadySince(pod);
+}
+
 export function findVolumeMountFailures(ctx: AnalysisContext): Finding[] {
   const { view, now } = ctx;
   const findings: Finding[] = [];
@@ -77,7 +84,7 @@ export function findVolumeMountFailures(ctx: AnalysisContext): Finding[] {
       object: objectRef(pod),
       message: `Pod ${podName(pod)} cannot start because of its volumes: ${cause}.`,
       evidence: [...claims.map((c) => c.problem), ...eventEvidence(events, ctx.settings.evidence.maxEvents)],
-      ...(earliestEvent(events) ? { firstSeen: earliestEvent(events) } : {}),
+      ...((earliestEvent(events) ?? waitingSince(pod)) ? { firstSeen: earliestEvent(events) ?? waitingSince(pod) } : {}),
       // Pending or conflicting claims explain the failure (PVCPending, PVCAccessModeConflict, ...).
       related: claimRefs(pod),
     });

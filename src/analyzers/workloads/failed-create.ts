@@ -6,7 +6,7 @@ import type { DaemonSet, Job, ReplicaSet, StatefulSet } from '../../model/apps.j
 import type { ClusterEvent } from '../../model/core.js';
 import { findCondition } from '../../model/meta.js';
 import type { CheckId } from '../catalogue.js';
-import { describeRef, eventEvidence, objectRef } from '../evidence.js';
+import { describeRef, eventEvidence, objectRef, truncate } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
 
 type PodCreator = ReplicaSet | StatefulSet | DaemonSet | Job;
@@ -113,7 +113,7 @@ function describeCause(check: FailedCreateCheck, message: string): string {
     case 'WorkloadServiceAccountMissing':
       return `ServiceAccount ${missingAccount(text) ?? '(unknown)'} does not exist`;
     case 'WorkloadAdmissionDenied':
-      return /failed calling webhook/i.test(text) ? `an admission webhook cannot be reached and fails closed (${text})` : `admission denied it: ${text}`;
+      return /failed calling webhook/i.test(text) ? `an admission webhook cannot be reached and fails closed (${truncate(text, 200)})` : `admission denied them: ${truncate(text, 200)}`;
   }
 }
 

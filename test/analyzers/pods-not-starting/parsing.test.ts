@@ -51,6 +51,11 @@ describe('unexpandedReferences', () => {
     expect(unexpandedReferences(c(['/bin/sh', '/scripts/start.sh', '$MODE']))).toEqual(['$MODE']);
   });
 
+  it('leaves programs with their own $ syntax alone', () => {
+    expect(unexpandedReferences(c(['jq', '-r', '.items[] | select(.name == $name)']))).toEqual([]);
+    expect(unexpandedReferences(c(['/usr/bin/perl', '-e', 'print $ENV{HOME}']))).toEqual([]);
+  });
+
   it('does not judge args passed to the image entrypoint', () => {
     expect(unexpandedReferences(c(undefined, ['--url=$URL']))).toEqual([]);
   });
