@@ -36,8 +36,8 @@ export const ROOT_CAUSE_RULES: readonly RootCauseRule[] = [
   { dependent: 'PodImagePullFailed', causes: ['PodImagePullSecretMissing'] },
   { dependent: 'PodVolumeMountFailed', causes: ['PVCPending', 'PVCStorageClassMissing', 'PVCAccessModeConflict'] },
   { dependent: 'PodPendingTooLong', causes: ['PVCPending', 'PVCStorageClassMissing', 'PodCrashLooping'] },
-  // A crash loop on OOM kills names its pod in `related`: the OOM kill is the cause to fix.
-  { dependent: 'PodCrashLooping', causes: ['PodOOMKilled'] },
+  // A crash loop names its pod in `related`: what kills the container there is the cause to fix.
+  { dependent: 'PodCrashLooping', causes: ['PodOOMKilled', 'PodStartCommandFailed', 'PodExecFormatError', 'PodLivenessProbeFailing', 'PodLifecycleHookFailed'] },
   { dependent: 'PVCPending', causes: ['PVCStorageClassMissing'] },
   { dependent: 'WorkloadReplicasUnavailable', causes: POD_FAILURES },
   { dependent: 'WorkloadRolloutStuck', causes: POD_FAILURES },
@@ -87,7 +87,9 @@ export function linkRootCauses(findings: readonly Finding[], rules: readonly Roo
       else byObject.set(key, [finding]);
     }
   }
-  const rulesByDependent = new Map<CheckId, readonly CheckId[]>(rules.map((r) => [r.dependent, r.causes]));
+  // Several rules may name the same dependent (each family adds its own): their causes add up, in order.
+  const rulesByDependent = new Map<CheckId, CheckId[]>();
+  for (const rule of rules) rulesByDependent.set(rule.dependent, [...(rulesByDependent.get(rule.dependent) ?? []), ...rule.causes]);
   const cause = new Map<Finding, Finding>();
   for (const finding of findings) {
     const causes = rulesByDependent.get(finding.check);

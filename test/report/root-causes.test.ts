@@ -57,3 +57,16 @@ describe('report ordering', () => {
     expect(one).toEqual(['PodCrashLooping', 'NodeNotReady', 'PodProbesMissing']);
   });
 });
+
+describe('root-cause rules', () => {
+  it('add up when several rules name the same dependent', () => {
+    const subject = { kind: 'Service', namespace: 'shop', name: 'cart' };
+    const dependent = finding('ServiceNoReadyEndpoints', 'critical', subject, subject, [podRef('cart-1')]);
+    const cause = finding('PodOOMKilled', 'critical', deployment, podRef('cart-1'));
+    const rules = [
+      { dependent: 'ServiceNoReadyEndpoints' as const, causes: ['PodCrashLooping' as const] },
+      { dependent: 'ServiceNoReadyEndpoints' as const, causes: ['PodOOMKilled' as const] },
+    ];
+    expect(linkRootCauses([dependent, cause], rules)[0]?.rootCause?.check).toBe('PodOOMKilled');
+  });
+});
