@@ -1,7 +1,8 @@
 // Containers in CrashLoopBackOff, and containers killed for exceeding their memory limit. A crash
-// loop on OOM kills gets both findings, and the crash loop names the pod in `related` so that the
-// OOM kill becomes its root cause (one alert). A crash-looping sidecar the application depends on
-// is PodSidecarNotReady's, a crash-looping istio-proxy IstioSidecarNotReady's.
+// loop names its pod in `related`, so that a more specific finding on that pod (the OOM kill, a
+// start command that fails, a liveness probe or postStart hook that kills it) becomes its root
+// cause and alerts fire once. A crash-looping sidecar the application depends on is
+// PodSidecarNotReady's, a crash-looping istio-proxy IstioSidecarNotReady's.
 import type { ContainerState, ContainerStatus, Pod } from '../../model/core.js';
 import { refOf } from '../../model/meta.js';
 import { containerStatuses, describeContainer, describeState, eventEvidence, objectRef } from '../evidence.js';
@@ -34,7 +35,7 @@ function crashLoopFinding(ctx: AnalysisContext, pod: Pod, status: ContainerStatu
       ...previousLogEvidence(ctx, pod, status.name),
     ],
     ...(firstSeen ? { firstSeen } : {}),
-    ...(oomKill ? { related: [refOf(pod)] } : {}),
+    related: [refOf(pod)],
   };
 }
 
