@@ -11,7 +11,7 @@ export const podsNotWorkingChecks = [
     area: 'Pods not working',
     title: 'Container crash-looping',
     description:
-      'A container is waiting in CrashLoopBackOff: it keeps exiting and the kubelet restarts it with growing delays. Evidence: the last exit code and reason, the back-off events and, in live mode, the last log lines of the previous instance. When the last exit was an OOM kill, PodOOMKilled is its root cause. A crash-looping sidecar the application depends on is reported as PodSidecarNotReady instead, and a crash-looping istio-proxy as IstioSidecarNotReady.',
+      'A container is waiting in CrashLoopBackOff: it keeps exiting and the kubelet restarts it with growing delays. Evidence: the last exit code and reason, the back-off events and, in live mode, the last log lines of the previous instance. A more specific finding on the same pod (PodOOMKilled, PodStartCommandFailed, PodExecFormatError, PodLivenessProbeFailing, PodLifecycleHookFailed) becomes its root cause. A crash-looping sidecar the application depends on is reported as PodSidecarNotReady instead, and a crash-looping istio-proxy as IstioSidecarNotReady.',
     runbook: [
       'Read the logs of the crashed instance: `kubectl logs -n <namespace> <pod> -c <container> --previous`.',
       'Check the exit code and reason: `kubectl describe pod -n <namespace> <pod>` (1: application error, 137: killed, 139: segfault, 143: SIGTERM).',
