@@ -292,7 +292,10 @@ export function leaseToApi(record: LeaseRecord, namespace: string, name: string,
   };
 }
 
-export function kubernetesLeaseClient(api: CoordinationV1Api, namespace: string, name: string): LeaseClient {
+/** The three calls election makes (a CoordinationV1Api fits). */
+export type LeaseApi = Pick<CoordinationV1Api, 'readNamespacedLease' | 'createNamespacedLease' | 'replaceNamespacedLease'>;
+
+export function kubernetesLeaseClient(api: LeaseApi, namespace: string, name: string): LeaseClient {
   async function write(call: () => Promise<V1Lease>): Promise<LeaseWriteResult> {
     try {
       return { type: 'written', lease: leaseFromApi(await call()) };

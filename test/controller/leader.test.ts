@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { LeaseClient, LeaseRecord, LeaseWriteResult, StoredLease } from '../../src/controller/leader.js';
-import { LeaderElector, claimedRecord, decideLeaseAction, leaseFromApi, leaseToApi, releasedRecord } from '../../src/controller/leader.js';
+import { ApiException } from '@kubernetes/client-node';
+import type { V1Lease } from '@kubernetes/client-node';
+import type { LeaseApi } from '../../src/controller/leader.js';
+import { LeaderElector, claimedRecord, decideLeaseAction, kubernetesLeaseClient, leaseFromApi, leaseToApi, releasedRecord } from '../../src/controller/leader.js';
 import { ManualClock } from './manual-clock.js';
 
 const T0 = Date.parse('2026-11-25T12:00:00Z');
@@ -51,6 +54,46 @@ describe('lease API mapping', () => {
     expect(wire.metadata.resourceVersion).toBe('41');
     // client-node returns MicroTime fields as the strings it received.
     expect(leaseFromApi(wire as never)).toEqual(held('a'));
+  });
+});
+
+describe('kubernetes lease client', () => {
+  const status = (code: number) => new ApiException(code, `HTTP ${code}`, { kind: 'Status', code }, {});
+  const stored: V1Lease = { metadata: { name: 'healthreport-operator', namespace: 'healthreport-system', resourceVersion: '7' }, spec: { holderIdentity: 'b', leaseDurationSeconds: 15, leaseTransitions: 2 } };
+
+  function api(overrides: Partial<Record<keyof LeaseApi, () => Promise<V1Lease>>>): { api: LeaseApi; bodies: V1Lease[] } {
+    const bodies: V1Lease[] = [];
+    const fail = (code: number) => () => Promise.reject(status(code));
+    return {
+      bodies,
+      api: {
+        readNamespacedLease: overrides.readNamespacedLease ?? (async () => stored),
+        createNamespacedLease: async (param) => {
+          bodies.push(param.body);
+          return (overrides.createNamespacedLease ?? fail(500))();
+        },
+        replaceNamespacedLease: async (param) => {
+          bodies.push(param.body);
+          return (overrides.replaceNamespacedLease ?? fail(500))();
+        },
+      },
+    };
+  }
+
+  it('reads a missing lease as undefined and other errors as errors', async () => {
+    await expect(kubernetesLeaseClient(api({ readNamespacedLease: () => Promise.reject(status(404)) }).api, 'ns', 'l').get()).resolves.toBeUndefined();
+    await expect(kubernetesLeaseClient(api({ readNamespacedLease: () => Promise.reject(status(403)) }).api, 'ns', 'l').get()).rejects.toThrow(/403/);
+    await expect(kubernetesLeaseClient(api({}).api, 'ns', 'l').get()).resolves.toMatchObject({ record: { holderIdentity: 'b' }, resourceVersion: '7' });
+  });
+
+  it('turns 409 into a conflict and sends the resourceVersion it read', async () => {
+    const { api: conflicting, bodies } = api({ replaceNamespacedLease: () => Promise.reject(status(409)), createNamespacedLease: () => Promise.reject(status(409)) });
+    const client = kubernetesLeaseClient(conflicting, 'healthreport-system', 'healthreport-operator');
+    await expect(client.update(held('a').record, '7')).resolves.toEqual({ type: 'conflict' });
+    await expect(client.create(held('a').record)).resolves.toEqual({ type: 'conflict' });
+    expect(bodies[0]?.metadata).toEqual({ name: 'healthreport-operator', namespace: 'healthreport-system', resourceVersion: '7' });
+    expect(bodies[1]?.metadata).toEqual({ name: 'healthreport-operator', namespace: 'healthreport-system' });
+    await expect(kubernetesLeaseClient(api({}).api, 'ns', 'l').update(held('a').record, '7')).rejects.toThrow(/500/);
   });
 });
 
