@@ -35,7 +35,7 @@ export const ROOT_CAUSE_RULES: readonly RootCauseRule[] = [
   { dependent: 'PodUnschedulable', causes: ['PodRequestsExceedNodeCapacity', 'PodVolumeMountFailed', 'PVCPending', 'PVCStorageClassMissing', 'NodeNotReady'] },
   { dependent: 'PodImagePullFailed', causes: ['PodImagePullSecretMissing'] },
   { dependent: 'PodVolumeMountFailed', causes: ['PVCPending', 'PVCStorageClassMissing', 'PVCAccessModeConflict'] },
-  { dependent: 'PodPendingTooLong', causes: ['PVCPending', 'PVCStorageClassMissing', 'PodCrashLooping'] },
+  { dependent: 'PodPendingTooLong', causes: ['PVCPending', 'PVCStorageClassMissing', 'PodCrashLooping', 'PodSidecarNotReady'] },
   // A crash loop names its pod in `related`: what kills the container there is the cause to fix.
   { dependent: 'PodCrashLooping', causes: ['PodOOMKilled', 'PodStartCommandFailed', 'PodExecFormatError', 'PodLivenessProbeFailing', 'PodLifecycleHookFailed'] },
   { dependent: 'PVCPending', causes: ['PVCStorageClassMissing'] },

@@ -168,3 +168,11 @@ describe('PodSidecarNotReady', () => {
     expect(only('sidecars.yaml', 'PodSidecarNotReady', 'notifier').object).toMatchObject({ container: 'log-shipper' });
   });
 });
+
+describe('root causes', () => {
+  it('a native sidecar that never starts explains why its pod stays Pending', () => {
+    const linked = linkRootCauses(analyzeFixtures(['pods/sidecars.yaml']).findings);
+    const pending = linked.find((f) => f.check === 'PodPendingTooLong' && f.subject.name === 'fraud-check');
+    expect(pending?.rootCause).toMatchObject({ check: 'PodSidecarNotReady', subject: { kind: 'Deployment', name: 'fraud-check' } });
+  });
+});
