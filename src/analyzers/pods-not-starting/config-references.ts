@@ -89,15 +89,46 @@ function missingFromView(ctx: AnalysisContext, pod: Pod): MissingConfig[] {
   return out;
 }
 
+interface ReportedConfigError {
+  readonly kind: ConfigKind;
+  readonly name?: string;
+  readonly key?: string;
+  readonly problem: string;
+}
+
 /** The kubelet's words: `configmap "x" not found`, `couldn't find key k in Secret ns/x`. */
-export function describeConfigError(message: string): string | undefined {
+export function parseConfigError(message: string): ReportedConfigError | undefined {
   const notFound = /(configmap|secret)s? "([^"]+)" not found/i.exec(message);
-  if (notFound) return `${notFound[1]?.toLowerCase() === 'secret' ? 'Secret' : 'ConfigMap'} ${notFound[2]} does not exist`;
+  if (notFound?.[1] && notFound[2]) {
+    const kind: ConfigKind = notFound[1].toLowerCase() === 'secret' ? 'Secret' : 'ConfigMap';
+    return { kind, name: notFound[2], problem: `${kind} ${notFound[2]} does not exist` };
+  }
   const noKey = /couldn't find key (\S+) in (ConfigMap|Secret) (?:[^/\s]+\/)?(\S+)/i.exec(message);
-  if (noKey) return `${noKey[2]} ${noKey[3]} has no key ${noKey[1]}`;
+  if (noKey?.[1] && noKey[2] && noKey[3]) {
+    const kind: ConfigKind = noKey[2].toLowerCase() === 'secret' ? 'Secret' : 'ConfigMap';
+    return { kind, name: noKey[3], key: noKey[1], problem: `${kind} ${noKey[3]} has no key ${noKey[1]}` };
+  }
   const nonExistentKey = /(configmap|secret) references non-existent (?:config |secret )?key:? (\S+)/i.exec(message);
-  if (nonExistentKey) return `a ${nonExistentKey[1]} volume names key ${nonExistentKey[2]}, which does not exist`;
+  if (nonExistentKey?.[1] && nonExistentKey[2]) {
+    const kind: ConfigKind = nonExistentKey[1].toLowerCase() === 'secret' ? 'Secret' : 'ConfigMap';
+    return { kind, key: nonExistentKey[2], problem: `a ${kind} volume names key ${nonExistentKey[2]}, which does not exist` };
+  }
   return undefined;
+}
+
+export function describeConfigError(message: string): string | undefined {
+  return parseConfigError(message)?.problem;
+}
+
+/**
+ * Whether the view shows the reported object (and ConfigMap key) present by now: the kubelet then
+ * gets past it on its next try. Secret keys cannot be checked, so such reports stand.
+ */
+function resolvedSince(ctx: AnalysisContext, namespace: string | undefined, reported: ReportedConfigError): boolean {
+  if (!reported.name || !ctx.view.has(reported.kind)) return false;
+  if (reported.kind === 'Secret') return reported.key === undefined && ctx.view.get('Secret', namespace, reported.name) !== undefined;
+  const cm = ctx.view.get('ConfigMap', namespace, reported.name);
+  return cm !== undefined && (reported.key === undefined || cm.keys.includes(reported.key));
 }
 
 function isConfigMountEvent(event: ClusterEvent): boolean {
@@ -116,18 +147,18 @@ export function findMissingConfig(ctx: AnalysisContext): Finding[] {
       const waiting = c.status.state?.waiting;
       if (waiting?.reason !== 'CreateContainerConfigError' || isNonRootRejection(waiting.message)) continue;
       waitingErrors.push(`container ${c.name} waiting: CreateContainerConfigError (${waiting.message ?? ''})`);
-      const problem = describeConfigError(waiting.message ?? '');
-      if (problem && !reported.has(problem)) {
-        reported.add(problem);
-        missing.push({ problem, via: `container ${c.name}`, container: c.name });
+      const error = parseConfigError(waiting.message ?? '');
+      if (error && !reported.has(error.problem) && !resolvedSince(ctx, pod.metadata.namespace, error)) {
+        reported.add(error.problem);
+        missing.push({ problem: error.problem, via: `container ${c.name}`, container: c.name });
       }
     }
     const events = podEvents(view, pod).filter((e) => isConfigMountEvent(e) || (e.reason === 'Failed' && describeConfigError(e.message) !== undefined));
     for (const event of events) {
-      const problem = describeConfigError(event.message);
-      if (problem && !reported.has(problem) && isPodBlocked(pod)) {
-        reported.add(problem);
-        missing.push({ problem, via: event.reason === 'FailedMount' ? 'a volume' : 'a container' });
+      const error = parseConfigError(event.message);
+      if (error && !reported.has(error.problem) && isPodBlocked(pod) && !resolvedSince(ctx, pod.metadata.namespace, error)) {
+        reported.add(error.problem);
+        missing.push({ problem: error.problem, via: event.reason === 'FailedMount' ? 'a volume' : 'a container' });
       }
     }
     if (missing.length === 0) continue;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runCases } from '../../helpers/cases.js';
+import { linkRootCauses } from '../../../src/report/root-causes.js';
 import { analyzeFixtures } from '../../helpers/fixtures.js';
 import { cases } from './cases.js';
 
@@ -138,5 +139,26 @@ describe('PodPendingTooLong', () => {
       'Pod pend/migrate-q7w8e has been Pending for 25m: init container wait-for-db is still running.',
     );
     expect(finding('pods-not-starting/pending.yaml', 'PodPendingTooLong', 'gated').message).toContain('held by scheduling gates');
+  });
+});
+
+describe('root causes of pods-not-starting findings', () => {
+  const linked = (fixture: string) => linkRootCauses(analyzeFixtures([fixture]).findings);
+  const rootOf = (findings: ReturnType<typeof linkRootCauses>, check: string, subject: string) =>
+    findings.find((f) => f.check === check && f.subject.name === subject)?.rootCause?.check;
+
+  it('explains an unschedulable pod by requests no node can hold', () => {
+    const findings = linked('pods-not-starting/scheduling.yaml');
+    expect(rootOf(findings, 'PodUnschedulable', 'trainer')).toBe('PodRequestsExceedNodeCapacity');
+    expect(rootOf(findings, 'PodUnschedulable', 'api')).toBeUndefined();
+  });
+
+  it('explains a pull failure by the missing pull secret', () => {
+    expect(rootOf(linked('pods-not-starting/image-pull.yaml'), 'PodImagePullFailed', 'private')).toBe('PodImagePullSecretMissing');
+  });
+
+  it('explains a stuck rollout and unavailable replicas by the pods\' failures', () => {
+    expect(rootOf(linked('pods-not-starting/rollouts.yaml'), 'WorkloadRolloutStuck', 'checkout')).toBe('PodImagePullFailed');
+    expect(rootOf(linked('pods-not-starting/failed-create.yaml'), 'WorkloadReplicasUnavailable', 'quota-app')).toBe('WorkloadQuotaExceeded');
   });
 });
