@@ -89,7 +89,7 @@ function componentFinding(ctx: AnalysisContext, component: ControlPlaneComponent
     severity: 'critical',
     subject: component.subject,
     object: first.object,
-    message: `The Istio ${component.role} ${describeRef(component.subject)} is unhealthy: ${summary}.`,
+    message: `Istio ${component.role} (${describeRef(component.subject)}) is unhealthy: ${summary}.`,
     evidence: [
       ...(component.role === 'istiod' ? [`revision: ${component.revision}`] : []),
       `pods: ${component.pods.length}`,

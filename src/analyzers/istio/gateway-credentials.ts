@@ -39,9 +39,10 @@ export const istioGatewayCredentials: Analyzer = {
       }
       if (missing.length === 0) continue;
       // The cert-manager Certificates meant to write these Secrets: their failure explains this one.
-      const related: ObjectRef[] = view.has('Certificate')
-        ? missing.flatMap(({ secret, namespace }) => view.inNamespace('Certificate', namespace).filter((c) => c.spec.secretName === secret).map((c) => objectRef(c)))
+      const certificates = view.has('Certificate')
+        ? missing.flatMap(({ secret, namespace }) => view.inNamespace('Certificate', namespace).filter((c) => c.spec.secretName === secret))
         : [];
+      const related: ObjectRef[] = certificates.map((c) => objectRef(c));
       const [first] = missing;
       findings.push({
         check: 'IstioGatewayTLSSecretMissing',
@@ -55,7 +56,7 @@ export const istioGatewayCredentials: Analyzer = {
           ...[...new Set(missing.map((m) => m.secret))]
             .filter((secret) => !namespaces.includes(gateway.metadata.namespace ?? '') && view.get('Secret', gateway.metadata.namespace, secret))
             .map((secret) => `Secret ${secret} exists in the Gateway's namespace ${gateway.metadata.namespace ?? ''}, but gateways read credentials from their own namespace`),
-          ...related.map((c) => `Certificate ${c.namespace ?? ''}/${c.name} is meant to write it`),
+          ...certificates.map((c) => `Certificate ${c.metadata.namespace ?? ''}/${c.metadata.name} is meant to write Secret ${c.spec.secretName}`),
         ],
         ...(related.length > 0 ? { related } : {}),
       });

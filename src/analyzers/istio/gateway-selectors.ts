@@ -6,6 +6,12 @@ import type { Analyzer, Finding } from '../types.js';
 import { describeGateway, gatewayPods, hasSelector } from './gateway-workloads.js';
 import { isGatewayPod, isLivePod } from './mesh.js';
 
+/** The labels a Gateway selector could use: the ReplicaSet's hash never is one. */
+function withoutHash(labels: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  const { 'pod-template-hash': _hash, ...rest } = labels ?? {};
+  return rest;
+}
+
 export const istioGatewaySelectors: Analyzer = {
   name: 'istio-gateway-selectors',
   description: 'Gateways whose selector matches no gateway pod in any namespace.',
@@ -16,7 +22,7 @@ export const istioGatewaySelectors: Analyzer = {
     const findings: Finding[] = [];
     // The gateway deployments that do exist, for the evidence: a typo in the selector shows at a glance.
     const gateways = view.list('Pod').filter((pod) => isLivePod(pod) && isGatewayPod(pod));
-    const known = [...new Set(gateways.map((pod) => `${pod.metadata.namespace ?? ''}: ${formatLabels(pod.metadata.labels)}`))].slice(0, 5);
+    const known = [...new Set(gateways.map((pod) => `${pod.metadata.namespace ?? ''}: ${formatLabels(withoutHash(pod.metadata.labels))}`))].slice(0, 5);
     for (const gateway of view.list('Gateway')) {
       if (gateway.metadata.deletionTimestamp || !hasSelector(gateway)) continue;
       // Created together with its gateway Deployment, whose pods may simply not exist yet.

@@ -125,7 +125,8 @@ function ruleConflicts(rule: DestinationRule, service: Service, pods: readonly P
         clashes.set(key, entry);
       }
       for (const { effective, conflict, pods: names } of clashes.values()) {
-        lines.push(`port ${servicePort.port} (${scope.label}): tls.mode ${client}, but ${describePolicy(effective)} makes ${names.length} pod${names.length === 1 ? '' : 's'} (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''}) ${effective.mode}: ${conflict}`);
+        const where = scope.label === 'trafficPolicy' ? '' : ` (${scope.label})`;
+        lines.push(`port ${servicePort.port}${where}: tls.mode ${client}, but ${describePolicy(effective)} makes ${names.length} pod${names.length === 1 ? '' : 's'} (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''}) ${effective.mode}: ${conflict}`);
         if (effective.from) related.set(`${effective.from.metadata.namespace ?? ''}/${effective.from.metadata.name}`, objectRef(effective.from));
       }
     }

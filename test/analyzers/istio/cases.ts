@@ -1,0 +1,153 @@
+import type { CheckCase } from '../../helpers/cases.js';
+import type { CheckId } from '../../../src/analyzers/catalogue.js';
+
+/** A meshed cluster where everything is right: every positive row loads its breakage over it. */
+export const HEALTHY = 'istio/mesh-healthy.yaml';
+
+export const ISTIO_CHECKS: readonly CheckId[] = [
+  'IstioControlPlaneUnhealthy', 'IstioSidecarMissing', 'IstioSidecarNotReady', 'IstioPortNameConvention',
+  'IstioVirtualServiceHostNotFound', 'IstioVirtualServiceSubsetNotFound', 'IstioGatewayNotFound', 'IstioGatewaySelectorNoPods',
+  'IstioGatewayTLSSecretMissing', 'IstioVirtualServiceConflict', 'IstioDestinationRuleHostNotFound', 'IstioMTLSConflict',
+  'IstioDestinationRuleSubsetNoPods', 'IstioVirtualServicePortRequired', 'IstioGatewayConflict', 'IstioProxyVersionMismatch',
+  'IstioServiceAccountMissing',
+];
+
+export const cases: readonly CheckCase[] = [
+  {
+    name: 'a meshed namespace where everything is right (native sidecars, exempt pods, STRICT mTLS, FQDN and ServiceEntry hosts)',
+    fixtures: [HEALTHY],
+    checks: [...ISTIO_CHECKS, 'ResourceUnparseable'],
+    expected: [],
+  },
+  {
+    name: 'istiod crash-looping; sidecars that lost readiness since',
+    fixtures: [HEALTHY, 'istio/control-plane-down.yaml'],
+    checks: ['IstioControlPlaneUnhealthy', 'IstioSidecarNotReady', 'IstioSidecarMissing'],
+    expected: [
+      'IstioControlPlaneUnhealthy Deployment/istio-system/istiod',
+      'IstioSidecarNotReady Deployment/bookinfo/reviews-v1',
+      'IstioSidecarNotReady Deployment/bookinfo/reviews-v2',
+    ],
+  },
+  {
+    name: 'a crash-looping istio-proxy with a healthy control plane; a proxy that started a minute ago is not reported',
+    fixtures: [HEALTHY, 'istio/sidecar-crashloop.yaml'],
+    checks: ['IstioSidecarNotReady', 'IstioControlPlaneUnhealthy', 'IstioSidecarMissing'],
+    expected: ['IstioSidecarNotReady Deployment/shop/cart'],
+  },
+  {
+    name: 'pods without sidecar where the namespace label, istio.io/rev or the pod label asks for one (not: annotation only, disabled namespace)',
+    fixtures: [HEALTHY, 'istio/sidecar-missing.yaml'],
+    checks: ['IstioSidecarMissing'],
+    expected: [
+      'IstioSidecarMissing Deployment/canary-apps/search',
+      'IstioSidecarMissing Deployment/shop-legacy/inventory',
+      'IstioSidecarMissing Deployment/tools/debug',
+    ],
+  },
+  {
+    name: 'sidecars left on the previous proxy version; a workload being restarted is not reported',
+    fixtures: [HEALTHY, 'istio/proxy-version-stale.yaml'],
+    checks: ['IstioProxyVersionMismatch'],
+    expected: ['IstioProxyVersionMismatch Deployment/payments/ledger'],
+  },
+  {
+    name: 'Service ports without protocol in a meshed namespace (not: appProtocol, grpc-web, UDP, ExternalName, non-meshed namespace)',
+    fixtures: [HEALTHY, 'istio/port-names.yaml'],
+    checks: ['IstioPortNameConvention'],
+    expected: ['IstioPortNameConvention Service/inventory/stock', 'IstioPortNameConvention Service/inventory/stock-db'],
+  },
+  {
+    name: 'route destinations to a missing Service, a half-qualified name, and a ServiceEntry not exported to the namespace',
+    fixtures: [HEALTHY, 'istio/vs-host-not-found.yaml'],
+    checks: ['IstioVirtualServiceHostNotFound'],
+    expected: [
+      'IstioVirtualServiceHostNotFound VirtualService/bookinfo/details-timeout',
+      'IstioVirtualServiceHostNotFound VirtualService/bookinfo/ratings-canary',
+      'IstioVirtualServiceHostNotFound VirtualService/bookinfo/secrets-api',
+    ],
+  },
+  {
+    name: 'external hosts are not judged without ServiceEntries; a missing in-cluster Service still is',
+    fixtures: ['istio/external-hosts-unknown.yaml'],
+    checks: ['IstioVirtualServiceHostNotFound', 'IstioDestinationRuleHostNotFound'],
+    expected: ['IstioVirtualServiceHostNotFound VirtualService/edge/orders'],
+  },
+  {
+    name: 'routes to subsets no DestinationRule defines',
+    fixtures: [HEALTHY, 'istio/vs-subset-not-found.yaml'],
+    checks: ['IstioVirtualServiceSubsetNotFound'],
+    expected: ['IstioVirtualServiceSubsetNotFound VirtualService/bookinfo/details', 'IstioVirtualServiceSubsetNotFound VirtualService/bookinfo/reviews'],
+  },
+  {
+    name: 'VirtualServices bound to missing Gateways (name, ns/name); the legacy FQDN form of an existing one is fine',
+    fixtures: [HEALTHY, 'istio/vs-gateway-not-found.yaml'],
+    checks: ['IstioGatewayNotFound'],
+    expected: ['IstioGatewayNotFound VirtualService/bookinfo/reviews-public', 'IstioGatewayNotFound VirtualService/frontend/storefront-beta'],
+  },
+  {
+    name: 'a gateway route to a multi-port Service without port; the same route on the mesh is fine',
+    fixtures: [HEALTHY, 'istio/vs-port-required.yaml'],
+    checks: ['IstioVirtualServicePortRequired'],
+    expected: ['IstioVirtualServicePortRequired VirtualService/bookinfo/productpage-public'],
+  },
+  {
+    name: 'two VirtualServices for one host on the mesh (short name vs FQDN) and on one Gateway',
+    fixtures: [HEALTHY, 'istio/vs-conflict.yaml'],
+    checks: ['IstioVirtualServiceConflict'],
+    expected: [
+      'IstioVirtualServiceConflict VirtualService/bookinfo/reviews',
+      'IstioVirtualServiceConflict VirtualService/bookinfo/reviews-hotfix',
+      'IstioVirtualServiceConflict VirtualService/frontend/storefront',
+      'IstioVirtualServiceConflict VirtualService/frontend/storefront-v2',
+    ],
+  },
+  {
+    name: 'a Gateway whose selector matches no pod; one created seconds ago is not reported',
+    fixtures: [HEALTHY, 'istio/gateway-selector-no-pods.yaml'],
+    checks: ['IstioGatewaySelectorNoPods'],
+    expected: ['IstioGatewaySelectorNoPods Gateway/bookinfo/internal-gateway'],
+  },
+  {
+    name: "credentialName Secrets missing from the gateway pods' namespace",
+    fixtures: [HEALTHY, 'istio/gateway-tls-secret-missing.yaml'],
+    checks: ['IstioGatewayTLSSecretMissing'],
+    expected: ['IstioGatewayTLSSecretMissing Gateway/bookinfo/shop-gateway'],
+  },
+  {
+    name: 'two Gateways with one selector claiming port 443 for one host',
+    fixtures: [HEALTHY, 'istio/gateway-conflict.yaml'],
+    checks: ['IstioGatewayConflict'],
+    expected: ['IstioGatewayConflict Gateway/bookinfo/bookinfo-gateway', 'IstioGatewayConflict Gateway/bookinfo/bookinfo-gateway-v2'],
+  },
+  {
+    name: 'DestinationRules for a missing Service and for a ServiceEntry not exported to them',
+    fixtures: [HEALTHY, 'istio/dr-host-not-found.yaml'],
+    checks: ['IstioDestinationRuleHostNotFound'],
+    expected: ['IstioDestinationRuleHostNotFound DestinationRule/bookinfo/reviews-legacy', 'IstioDestinationRuleHostNotFound DestinationRule/bookinfo/vault'],
+  },
+  {
+    name: 'routed subsets that select no pod; an unused empty subset is not reported',
+    fixtures: [HEALTHY, 'istio/dr-subset-no-pods.yaml'],
+    checks: ['IstioDestinationRuleSubsetNoPods'],
+    expected: ['IstioDestinationRuleSubsetNoPods DestinationRule/bookinfo/ratings-archive', 'IstioDestinationRuleSubsetNoPods DestinationRule/bookinfo/reviews'],
+  },
+  {
+    name: 'mTLS: DISABLE towards mesh-wide STRICT, ISTIO_MUTUAL towards a port-level DISABLE, a port-level DISABLE client; PERMISSIVE is fine',
+    fixtures: [HEALTHY, 'istio/mtls-conflict.yaml'],
+    checks: ['IstioMTLSConflict'],
+    expected: ['IstioMTLSConflict DestinationRule/bookinfo/details', 'IstioMTLSConflict DestinationRule/bookinfo/productpage', 'IstioMTLSConflict DestinationRule/bookinfo/ratings'],
+  },
+  {
+    name: 'AuthorizationPolicy principals naming missing ServiceAccounts',
+    fixtures: [HEALTHY, 'istio/authz-sa-missing.yaml'],
+    checks: ['IstioServiceAccountMissing'],
+    expected: ['IstioServiceAccountMissing AuthorizationPolicy/bookinfo/ratings-viewer'],
+  },
+  {
+    name: 'a malformed VirtualService is reported as unparseable and the other VirtualServices are still analyzed',
+    fixtures: [HEALTHY, 'istio/malformed-virtualservice.yaml'],
+    checks: ['ResourceUnparseable', 'IstioVirtualServiceHostNotFound', 'IstioVirtualServiceConflict'],
+    expected: ['ResourceUnparseable VirtualService/bookinfo/broken', 'IstioVirtualServiceHostNotFound VirtualService/bookinfo/orders'],
+  },
+];

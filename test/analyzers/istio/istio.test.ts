@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { runCases } from '../../helpers/cases.js';
+import { analyzeFixtures } from '../../helpers/fixtures.js';
+import type { Finding } from '../../../src/analyzers/types.js';
+import { linkRootCauses } from '../../../src/report/root-causes.js';
+import { HEALTHY, cases } from './cases.js';
+
+runCases('istio checks', cases);
+
+function findingsOf(fixture: string, check: string): Finding[] {
+  return analyzeFixtures([HEALTHY, fixture]).findings.filter((f) => f.check === check);
+}
+
+function only(fixture: string, check: string, subject: string): Finding {
+  const found = findingsOf(fixture, check).filter((f) => f.subject.name === subject);
+  expect(found).toHaveLength(1);
+  const [finding] = found;
+  if (!finding) throw new Error(`no ${check} finding for ${subject}`);
+  return finding;
+}
+
+describe('Istio findings: messages and evidence', () => {
+  it('names the crashing istiod pod, its exit code and its events, with the Deployment as subject', () => {
+    const finding = only('istio/control-plane-down.yaml', 'IstioControlPlaneUnhealthy', 'istiod');
+    expect(finding.subject).toMatchObject({ kind: 'Deployment', namespace: 'istio-system', name: 'istiod' });
+    expect(finding.object).toMatchObject({ kind: 'Pod', namespace: 'istio-system', container: 'discovery' });
+    expect(finding.message).toContain('0 of 1 replicas available');
+    expect(finding.message).toContain('CrashLoopBackOff after 14 restarts, last exit code 1');
+    expect(finding.evidence.join('\n')).toContain('Warning BackOff (x214');
+    expect(finding.firstSeen).toBe('2026-11-25T11:08:00Z');
+  });
+
+  it('reports a not-ready proxy with its readiness events and the istiod it depends on', () => {
+    const finding = only('istio/control-plane-down.yaml', 'IstioSidecarNotReady', 'reviews-v1');
+    expect(finding.object).toMatchObject({ kind: 'Pod', container: 'istio-proxy' });
+    expect(finding.message).toContain('running but not ready for 40m');
+    expect(finding.evidence.join('\n')).toContain('Readiness probe failed');
+    expect(finding.related).toContainEqual(expect.objectContaining({ kind: 'Deployment', namespace: 'istio-system', name: 'istiod' }));
+  });
+
+  it('explains a missing sidecar by the revision nobody serves', () => {
+    const finding = only('istio/sidecar-missing.yaml', 'IstioSidecarMissing', 'search');
+    expect(finding.message).toContain('istio.io/rev=canary');
+    expect(finding.evidence).toContain('no istiod of revision canary (revisions found: default)');
+    const inventory = only('istio/sidecar-missing.yaml', 'IstioSidecarMissing', 'inventory');
+    expect(inventory.message).toMatch(/^2 pods of Deployment shop-legacy\/inventory run without an istio-proxy sidecar/);
+  });
+
+  it('tells how to write a half-qualified host and names a ServiceEntry hidden by exportTo', () => {
+    const typo = only('istio/vs-host-not-found.yaml', 'IstioVirtualServiceHostNotFound', 'details-timeout');
+    expect(typo.message).toContain('write the full name details.bookinfo.svc.cluster.local');
+    const hidden = only('istio/vs-host-not-found.yaml', 'IstioVirtualServiceHostNotFound', 'secrets-api');
+    expect(hidden.evidence[0]).toContain('ServiceEntry security/vault (host vault.corp.example.com), not exported to namespace bookinfo');
+  });
+
+  it('lists the subsets that do exist, and names the destination Service', () => {
+    const finding = only('istio/vs-subset-not-found.yaml', 'IstioVirtualServiceSubsetNotFound', 'reviews');
+    expect(finding.message).toContain('subset v3 of reviews.bookinfo.svc.cluster.local is not among the subsets of DestinationRule bookinfo/reviews (v1, v2)');
+    expect(finding.related).toEqual([expect.objectContaining({ kind: 'Service', namespace: 'bookinfo', name: 'reviews' })]);
+  });
+
+  it('reads a TLS credential from the gateway pods\' namespace and says where the Secret is instead', () => {
+    const finding = only('istio/gateway-tls-secret-missing.yaml', 'IstioGatewayTLSSecretMissing', 'shop-gateway');
+    expect(finding.message).toContain('Secret istio-system/shop-tls does not exist');
+    expect(finding.evidence).toContain('port 8443: Secret istio-system/partners-mtls not found');
+    expect(finding.evidence.join('\n')).toContain("Secret shop-tls exists in the Gateway's namespace bookinfo");
+    expect(finding.evidence.join('\n')).not.toContain('9443');
+  });
+
+  it('reports a port-level client mode only for its port, naming the deciding PeerAuthentication', () => {
+    const productpage = only('istio/mtls-conflict.yaml', 'IstioMTLSConflict', 'productpage');
+    expect(productpage.evidence).toHaveLength(1);
+    expect(productpage.evidence[0]).toMatch(/^port 9090: tls.mode DISABLE, but PeerAuthentication istio-system\/default \(mesh-wide\) makes 2 pods/);
+    const details = only('istio/mtls-conflict.yaml', 'IstioMTLSConflict', 'details');
+    expect(details.message).toContain('PeerAuthentication bookinfo/details-port (port-level) makes 1 pod');
+    expect(details.message).toContain('DISABLE: clients send Istio mutual TLS');
+  });
+
+  it('shows the label values the Service\'s pods carry for an empty subset', () => {
+    const finding = only('istio/dr-subset-no-pods.yaml', 'IstioDestinationRuleSubsetNoPods', 'reviews');
+    expect(finding.evidence).toContain('pods of the Service with label version: v1, v2');
+  });
+
+  it('compares the proxy tag with istiod of the injecting revision', () => {
+    const finding = only('istio/proxy-version-stale.yaml', 'IstioProxyVersionMismatch', 'ledger');
+    expect(finding.message).toContain('runs istio-proxy 1.21.2 while the control plane runs 1.22.3');
+    expect(finding.evidence).toContain('istiod Deployment istio-system/istiod (revision default): 1.22.3');
+  });
+
+  it('names the unparseable field and keeps analysing the rest', () => {
+    const run = analyzeFixtures([HEALTHY, 'istio/malformed-virtualservice.yaml']);
+    expect(run.errors).toEqual([]);
+    const bad = run.findings.find((f) => f.check === 'ResourceUnparseable');
+    expect(bad?.evidence).toEqual(['field spec.hosts: Invalid input: expected array, received string']);
+    expect(run.findings.some((f) => f.check === 'IstioVirtualServiceHostNotFound' && f.subject.name === 'orders')).toBe(true);
+  });
+});
+
+describe('Istio root causes', () => {
+  it('links every not-ready sidecar to the unhealthy control plane, and the control plane to istiod\'s crash loop', () => {
+    const linked = linkRootCauses(analyzeFixtures([HEALTHY, 'istio/control-plane-down.yaml']).findings);
+    const istiod = { kind: 'Deployment', namespace: 'istio-system', name: 'istiod' };
+    const sidecars = linked.filter((f) => f.check === 'IstioSidecarNotReady');
+    expect(sidecars.map((f) => f.subject.name).sort()).toEqual(['reviews-v1', 'reviews-v2']);
+    for (const sidecar of sidecars) {
+      expect(sidecar.rootCause).toEqual({ check: 'IstioControlPlaneUnhealthy', subject: expect.objectContaining(istiod) });
+    }
+    const controlPlane = linked.find((f) => f.check === 'IstioControlPlaneUnhealthy');
+    expect(controlPlane?.rootCause).toEqual({ check: 'PodCrashLooping', subject: expect.objectContaining(istiod) });
+  });
+
+  it('leaves a sidecar crash with a healthy control plane as its own root', () => {
+    const linked = linkRootCauses(analyzeFixtures([HEALTHY, 'istio/sidecar-crashloop.yaml']).findings);
+    expect(linked.find((f) => f.check === 'IstioSidecarNotReady')?.rootCause).toBeUndefined();
+  });
+
+  it('explains an empty subset by a Service that selects no pod at all, not a label mismatch', () => {
+    const linked = linkRootCauses(analyzeFixtures([HEALTHY, 'istio/dr-subset-no-pods.yaml']).findings);
+    const subsets = linked.filter((f) => f.check === 'IstioDestinationRuleSubsetNoPods');
+    expect(subsets.find((f) => f.subject.name === 'ratings-archive')?.rootCause?.check).toBe('ServiceSelectorMatchesNothing');
+    expect(subsets.find((f) => f.subject.name === 'reviews')?.rootCause).toBeUndefined();
+  });
+
+  it('explains a missing gateway credential by the Certificate that fails to write it', () => {
+    const linked = linkRootCauses(analyzeFixtures([HEALTHY, 'istio/gateway-tls-secret-missing.yaml']).findings);
+    expect(linked.find((f) => f.check === 'IstioGatewayTLSSecretMissing')?.rootCause).toEqual({
+      check: 'CertificateNotReady',
+      subject: expect.objectContaining({ kind: 'Certificate', namespace: 'istio-system', name: 'partners' }),
+    });
+  });
+
+  it('explains a VirtualService finding by its destination Service without ready endpoints', () => {
+    const service = { kind: 'Service', namespace: 'bookinfo', name: 'productpage' };
+    const vs = { kind: 'VirtualService', namespace: 'bookinfo', name: 'productpage-public' };
+    const down: Finding = { check: 'ServiceNoReadyEndpoints', severity: 'critical', subject: service, object: service, message: 'down', evidence: [] };
+    const route: Finding = { check: 'IstioVirtualServicePortRequired', severity: 'warning', subject: vs, object: vs, message: 'port', evidence: [], related: [service] };
+    const [linked] = linkRootCauses([route, down]);
+    expect(linked?.rootCause).toEqual({ check: 'ServiceNoReadyEndpoints', subject: service });
+  });
+});
