@@ -8,7 +8,7 @@ import { desiredHealthReport, findingsBySubject, healthyReportExpiry } from '../
 import type { DesiredReportInput } from '../../src/report/healthreport.js';
 import type { HealthReport, SubjectRef } from '../../src/report/healthreport-types.js';
 import { jsonBytes } from '../../src/report/report-bounds.js';
-import { reportContentEquals } from '../../src/report/report-content.js';
+import { planReportWrite, reportContentEquals, reportMetadataEquals } from '../../src/report/report-content.js';
 import { reportName, subjectNameLabel } from '../../src/report/report-naming.js';
 import type { OpenApiSchema } from '../helpers/openapi-validator.js';
 import { validateOpenApi } from '../helpers/openapi-validator.js';
@@ -332,5 +332,27 @@ describe('grouping findings by subject', () => {
     const groups = findingsBySubject(linked(crash('checkout-a'), noEndpoints, notReady, nodeNotReady));
     expect([...groups.keys()]).toEqual(['Deployment/shop/checkout', 'Node//worker-1', 'Service/shop/checkout']);
     expect(groups.get('Deployment/shop/checkout')?.findings.map((f) => f.check)).toEqual(['PodCrashLooping', 'PodNotReady']);
+  });
+});
+
+describe('planning the writes of a report', () => {
+  const desired = build(checkout, linked(crash('checkout-a')));
+  const stored = () => ({ ...roundTrip(desired), metadata: { ...roundTrip(desired.metadata), uid: 'r-1', resourceVersion: '88', creationTimestamp: '2026-11-25T11:00:00Z', labels: { ...desired.metadata.labels, 'team.example.com/owner': 'payments' } } });
+
+  it('creates a report that does not exist', () => {
+    expect(planReportWrite(undefined, desired)).toEqual({ type: 'create' });
+  });
+
+  it('writes nothing when only server fields, foreign labels and the analysis time differ', () => {
+    const later = desiredHealthReport({ subject: checkout, findings: linked(crash('checkout-a')), now: NOW + 5 * MINUTE, operatorNamespace: 'x', bounds, previousStatus: stored().status });
+    expect(planReportWrite(stored(), later)).toEqual({ type: 'none' });
+  });
+
+  it('updates the metadata when the severity label or the owner changed, the status when findings did', () => {
+    const worse = desiredHealthReport({ subject: checkout, findings: linked(notReady), now: NOW, operatorNamespace: 'x', bounds, previousStatus: stored().status });
+    expect(planReportWrite(stored(), worse)).toEqual({ type: 'update', metadata: true, status: true });
+    const recreated = build({ ...checkout, uid: 'new-uid' }, linked({ ...crash('checkout-a'), subject: { ...checkout, uid: 'new-uid' } }));
+    expect(planReportWrite(stored(), recreated)).toEqual({ type: 'update', metadata: true, status: false });
+    expect(reportMetadataEquals(stored(), desired)).toBe(true);
   });
 });
