@@ -8,7 +8,7 @@
 import type { Pod, Service, ServicePort } from '../../model/core.js';
 import { objectRef } from '../evidence.js';
 import type { Analyzer, Finding } from '../types.js';
-import { backendPods, isClusterDnsService, resolveTargetPort, selectsPods } from './service-backends.js';
+import { PodIndex, backendPods, isClusterDnsService, resolveTargetPort, selectsPods } from './service-backends.js';
 import type { ResolvedPort } from './service-backends.js';
 
 type WebProtocol = 'http' | 'https';
@@ -82,9 +82,10 @@ export const serviceProtocolMismatches: Analyzer = {
   reads: ['Service', 'Pod'],
   analyze({ view }) {
     const findings: Finding[] = [];
+    const index = new PodIndex(view);
     for (const service of view.list('Service')) {
       if (service.metadata.deletionTimestamp || !selectsPods(service) || isClusterDnsService(service)) continue;
-      const pods = backendPods(view, service);
+      const pods = backendPods(index, service);
       for (const port of service.spec.ports ?? []) {
         const front = classifyServicePort(port);
         if (!front) continue;

@@ -9,7 +9,7 @@
 import type { Pod, ServicePort } from '../../model/core.js';
 import { objectRef } from '../evidence.js';
 import type { Analyzer, Finding } from '../types.js';
-import { backendPods, describeDeclaredPorts, isClusterDnsService, resolveTargetPort, selectsPods, servingContainers } from './service-backends.js';
+import { PodIndex, backendPods, describeDeclaredPorts, isClusterDnsService, resolveTargetPort, selectsPods, servingContainers } from './service-backends.js';
 
 function declaresEveryPort(pods: readonly Pod[]): boolean {
   return pods.every((pod) => servingContainers(pod).every((c) => (c.ports ?? []).length > 0));
@@ -26,9 +26,10 @@ export const serviceTargetPorts: Analyzer = {
   reads: ['Service', 'Pod'],
   analyze({ view }) {
     const findings: Finding[] = [];
+    const index = new PodIndex(view);
     for (const service of view.list('Service')) {
       if (service.metadata.deletionTimestamp || !selectsPods(service) || isClusterDnsService(service)) continue;
-      const pods = backendPods(view, service);
+      const pods = backendPods(index, service);
       if (pods.length === 0) continue;
       for (const port of service.spec.ports ?? []) {
         const target = port.targetPort ?? port.port;
