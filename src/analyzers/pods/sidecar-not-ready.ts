@@ -22,6 +22,11 @@ export interface SidecarFailure {
   readonly since?: string;
 }
 
+/** How long the current instance has run: a sidecar that just restarted is still starting up. */
+function runningFor(status: ContainerStatus, now: number): number {
+  return ageMs(status.state?.running?.startedAt, now) ?? 0;
+}
+
 /** The application failing on its own (crash loop, config or image error, non-zero exit) is its own finding. */
 function failsOnItsOwn(status: ContainerStatus): boolean {
   const exit = status.state?.terminated?.exitCode;
@@ -49,7 +54,7 @@ export function findSidecarFailures(ctx: AnalysisContext, pod: Pod): SidecarFail
     const base = { container: c.name, native: c.init, status: c.status };
     if (isCrashLooping(c.status)) {
       failures.push({ ...base, state: 'crash-looping', ...(unreadySince ? { since: unreadySince } : {}) });
-    } else if (c.status.state?.running && !c.status.ready && unreadyFor !== undefined && unreadyFor >= thresholds.podNotReadyAfter) {
+    } else if (c.status.state?.running && !c.status.ready && unreadyFor !== undefined && unreadyFor >= thresholds.podNotReadyAfter && runningFor(c.status, ctx.now) >= thresholds.podNotReadyAfter) {
       failures.push({ ...base, state: 'not ready', ...(unreadySince ? { since: unreadySince } : {}) });
     }
   }
