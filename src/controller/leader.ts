@@ -158,14 +158,34 @@ export class LeaderElector {
     this.stepDown();
     if (!mayHold) return;
     try {
-      const lease = await this.client.get();
-      if (lease && lease.record.holderIdentity === this.identity) {
-        await this.client.update(releasedRecord(lease.record, this.clock.now()), lease.resourceVersion);
-      }
+      await this.withTimeout(this.release(), this.renewDeadlineMs);
     } catch (error) {
       // The lease then expires on its own after leaseDuration.
       this.options.onError?.(error);
     }
+  }
+
+  private async release(): Promise<void> {
+    const lease = await this.client.get();
+    if (lease && lease.record.holderIdentity === this.identity) {
+      await this.client.update(releasedRecord(lease.record, this.clock.now()), lease.resourceVersion);
+    }
+  }
+
+  private withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = this.clock.schedule(() => reject(new Error(`lease request: no answer within ${ms / 1000}s`)), ms);
+      work.then(
+        (value) => {
+          timer.cancel();
+          resolve(value);
+        },
+        (error: unknown) => {
+          timer.cancel();
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    });
   }
 
   private scheduleTry(delayMs: number): void {
@@ -182,7 +202,8 @@ export class LeaderElector {
 
   private async tryAcquireOrRenew(): Promise<void> {
     try {
-      await this.claim();
+      // A request that hangs must not stall election: the next try starts after the timeout.
+      await this.withTimeout(this.claim(this.clock.now()), this.renewDeadlineMs);
     } catch (error) {
       // A leader that cannot reach the API keeps trying until its renew deadline makes it step down.
       this.options.onError?.(error);
@@ -190,7 +211,7 @@ export class LeaderElector {
   }
 
   /** One read and, if the decision says so, one write. True when we hold the lease afterwards. */
-  private async claim(): Promise<boolean> {
+  private async claim(startedAt: number): Promise<boolean> {
     const lease = await this.client.get();
     const now = this.clock.now();
     if (lease) this.observe(lease, now);
@@ -207,7 +228,7 @@ export class LeaderElector {
     this.observe(result.lease, this.clock.now());
     // Stopped while writing: stop() releases what we just took.
     if (this.stopped) return false;
-    this.renewed();
+    this.renewed(startedAt);
     return true;
   }
 
@@ -216,12 +237,16 @@ export class LeaderElector {
     if (this.observed?.fingerprint !== fingerprint) this.observed = { fingerprint, at: now, lease };
   }
 
-  private renewed(): void {
+  /**
+   * The deadline counts from when the successful attempt started, not from when its answer arrived:
+   * other replicas may have seen the write from that moment on, so that is when their wait began.
+   */
+  private renewed(attemptStartedAt: number): void {
     this.renewDeadline?.cancel();
     this.renewDeadline = this.clock.schedule(() => {
       this.renewDeadline = undefined;
       if (this.leading) this.stepDown();
-    }, this.renewDeadlineMs);
+    }, attemptStartedAt + this.renewDeadlineMs - this.clock.now());
     this.noteLeader(this.identity);
     if (!this.leading) {
       this.leading = true;

@@ -271,3 +271,38 @@ describe('leader elector', () => {
     expect(() => new LeaderElector({ ...base, retryPeriodMs: 10_000 })).toThrow(/retryPeriod/);
   });
 });
+
+describe('leader elector with a hanging API', () => {
+  it('steps down and keeps trying when a renewal never answers, and stop() does not hang', async () => {
+    const clock = new ManualClock(T0);
+    const store = new FakeLeaseStore();
+    let hang = false;
+    const healthy = store.client();
+    const client: LeaseClient = {
+      get: () => (hang ? new Promise<never>(() => undefined) : healthy.get()),
+      create: (record) => healthy.create(record),
+      update: (record, rv) => healthy.update(record, rv),
+    };
+    const events: string[] = [];
+    const errors: string[] = [];
+    const elector = new LeaderElector({ identity: 'a', client, clock, onStartedLeading: () => events.push('started'), onStoppedLeading: () => events.push('stopped'), onError: (e) => errors.push(String(e)) });
+    elector.start();
+    await run(clock, 3_000);
+    expect(elector.isLeader).toBe(true);
+    const renewedAt = store.lease?.record.renewTime ?? 0;
+    hang = true;
+    await run(clock, 12_000);
+    expect(elector.isLeader).toBe(false);
+    expect(events).toEqual(['started', 'stopped']);
+    expect(errors[0]).toMatch(/no answer within 10s/);
+    expect(renewedAt).toBeGreaterThan(T0);
+    hang = false;
+    await run(clock, 15_000);
+    expect(elector.isLeader).toBe(true);
+    hang = true;
+    const stopping = elector.stop();
+    await run(clock, 21_000);
+    await stopping;
+    expect(events).toEqual(['started', 'stopped', 'started', 'stopped']);
+  });
+});
