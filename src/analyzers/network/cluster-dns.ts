@@ -5,7 +5,7 @@ import type { Pod } from '../../model/core.js';
 import type { ObjectRef } from '../../model/meta.js';
 import { ageMs, formatDuration, isPodTerminal, objectRef } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
-import { CLUSTER_DNS_LABEL, CLUSTER_DNS_NAMESPACE, describePodReadiness, isClusterDnsService, isPodReady, PodIndex, serviceBackendState } from './service-backends.js';
+import { CLUSTER_DNS_LABEL, CLUSTER_DNS_NAMESPACE, describeControllerTrouble, describePodReadiness, isClusterDnsService, isPodReady, PodIndex, serviceBackendState } from './service-backends.js';
 
 function isCrashLooping(pod: Pod): boolean {
   return (pod.status.containerStatuses ?? []).some((s) => s.state?.waiting?.reason === 'CrashLoopBackOff');
@@ -46,7 +46,9 @@ export const clusterDns: Analyzer = {
       // No DNS pod at all counts only when the view does hold kube-system's pods (a partial dump may not).
       (state?.type === 'selects-nothing' && state.reason !== 'terminating' && view.inNamespace('Pod', CLUSTER_DNS_NAMESPACE).length > 0);
     if (service && serviceDown) {
-      const subject: ObjectRef = dnsPods[0] ? view.subjectOf(dnsPods[0]) : objectRef(service);
+      const workloads = state?.type === 'no-pods' ? state.workloads : [];
+      const [workload] = workloads;
+      const subject: ObjectRef = dnsPods[0] ? view.subjectOf(dnsPods[0]) : workload ? objectRef(workload) : objectRef(service);
       const ready = dnsPods.filter(isPodReady).length;
       return [{
         check: 'ClusterDNSUnhealthy',
@@ -54,14 +56,14 @@ export const clusterDns: Analyzer = {
         subject,
         object: objectRef(service),
         message: `Cluster DNS is down: Service ${CLUSTER_DNS_NAMESPACE}/${service.metadata.name} has no ready endpoints (${ready} of ${dnsPods.length} DNS pods ready).`,
-        evidence: [`DNS pods (${CLUSTER_DNS_LABEL.key}=${CLUSTER_DNS_LABEL.value}): ${dnsPods.length}, ready: ${ready}`, ...evidence(dnsPods)],
+        evidence: [`DNS pods (${CLUSTER_DNS_LABEL.key}=${CLUSTER_DNS_LABEL.value}): ${dnsPods.length}, ready: ${ready}`, ...evidence(dnsPods), ...workloads.map(describeControllerTrouble)],
         ...(serviceDownSince ? { firstSeen: serviceDownSince } : {}),
-        related,
+        related: [...related, ...workloads.map((w) => objectRef(w))],
       }];
     }
 
-    // Degraded: some DNS pods down while others still answer. Lookups fail intermittently (the
-    // Service still sends a share of queries to pods that are going away) and redundancy is gone.
+    // Degraded: some DNS pods down while others still answer. Redundancy is gone, the remaining
+    // pods carry every lookup, and pods that flap drop queries while they leave the endpoints.
     const failing = dnsPods.map((pod) => ({ pod, since: notReadySince(pod, ctx) })).filter((p): p is { pod: Pod; since: string } => p.since !== undefined);
     const bySubject = new Map<string, { subject: ObjectRef; pods: { pod: Pod; since: string }[] }>();
     for (const entry of failing) {
