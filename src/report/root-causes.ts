@@ -60,6 +60,9 @@ export const ROOT_CAUSE_RULES: readonly RootCauseRule[] = [
   { dependent: 'IstioControlPlaneUnhealthy', causes: POD_FAILURES },
   { dependent: 'IstioSidecarNotReady', causes: ['IstioControlPlaneUnhealthy'] },
   { dependent: 'PodSidecarNotReady', causes: ['IstioControlPlaneUnhealthy'] },
+  // A pod whose istio-proxy is not ready is not ready: its Services and workload lose it.
+  { dependent: 'ServiceNoReadyEndpoints', causes: ['IstioSidecarNotReady'] },
+  { dependent: 'WorkloadReplicasUnavailable', causes: ['IstioSidecarNotReady'] },
   // A VirtualService's destination Service without a ready backend, named in `related`, is what its
   // users see failing; a subset that selects no pod of a Service that selects none is the Service's fault.
   ...ISTIO_VIRTUAL_SERVICE_CHECKS.map((dependent) => ({ dependent, causes: ['ServiceNoReadyEndpoints', 'ServiceSelectorMatchesNothing'] as const })),

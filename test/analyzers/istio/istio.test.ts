@@ -105,6 +105,8 @@ describe('Istio root causes', () => {
     for (const sidecar of sidecars) {
       expect(sidecar.rootCause).toEqual({ check: 'IstioControlPlaneUnhealthy', subject: expect.objectContaining(istiod) });
     }
+    // The reviews Service lost both its pods to their proxies: the chain goes service -> sidecar -> istiod.
+    expect(linked.find((f) => f.check === 'ServiceNoReadyEndpoints' && f.subject.name === 'reviews')?.rootCause?.check).toBe('IstioSidecarNotReady');
     const controlPlane = linked.find((f) => f.check === 'IstioControlPlaneUnhealthy');
     expect(controlPlane?.rootCause).toEqual({ check: 'PodCrashLooping', subject: expect.objectContaining(istiod) });
   });
