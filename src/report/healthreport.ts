@@ -156,6 +156,7 @@ export function desiredHealthReport(input: DesiredReportInput): HealthReport {
     .sort(compareStatusFindings);
 
   const severity = reportSeverity(findings);
+  const name = reportName(subject, input.naming);
   const namespace = reportNamespace(subject, input.operatorNamespace);
   const ownerReferences = reportOwnerReferences(subject, namespace);
   const top = statusFindings[0];
@@ -166,7 +167,7 @@ export function desiredHealthReport(input: DesiredReportInput): HealthReport {
     apiVersion: HEALTHREPORT_API_VERSION,
     kind: HEALTHREPORT_KIND,
     metadata: {
-      name: reportName(subject, input.naming),
+      name,
       namespace,
       labels: reportLabels(subject, severity),
       ...(ownerReferences ? { ownerReferences } : {}),
