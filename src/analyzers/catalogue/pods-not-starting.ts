@@ -191,14 +191,14 @@ export const podsNotStartingChecks = [
     id: 'WorkloadRolloutStuck',
     severity: 'critical',
     area: 'Pods not starting',
-    title: 'Deployment rollout is stuck',
+    title: 'Rollout is stuck',
     description:
-      'A Deployment\'s rollout does not complete: Progressing=False with ProgressDeadlineExceeded, or, before the deadline, the new ReplicaSet\'s pods fail (image pull, crash loop, config error, unschedulable) for longer than `replicasUnavailableAfter` while pods of the previous template still serve, so the outage is hidden until the old pods go. The evidence shows what changed in the template (images), the new and old ReplicaSets and the failing pods.',
+      'A rollout does not complete: a Deployment with Progressing=False (ProgressDeadlineExceeded), or a Deployment or StatefulSet whose updated pods fail (image pull, crash loop, config error, unschedulable) for longer than `replicasUnavailableAfter` while pods of the previous template still serve, so the outage stays hidden until the old pods go (a StatefulSet never gives up by itself). The evidence shows what changed in the template (images), the new and old ReplicaSets or revisions and the failing pods.',
     runbook: [
-      'See the rollout: `kubectl rollout status deploy -n <namespace> <name>` and `kubectl get rs -n <namespace> -l <selector>`',
+      'See the rollout: `kubectl rollout status deploy|sts -n <namespace> <name>` and `kubectl get rs -n <namespace> -l <selector>`',
       'Find why the new pods fail: `kubectl describe pod -n <namespace> <new-pod>` (and its own findings in this report)',
       'Check that the new template matches what runs: `kubectl rollout history deploy -n <namespace> <name> --revision=<n>`',
-      'Fix the template, or go back: `kubectl rollout undo deploy -n <namespace> <name>`',
+      'Fix the template, or go back: `kubectl rollout undo deploy|sts -n <namespace> <name>` (a StatefulSet\'s failed pod may need deleting after the fix)',
     ],
   },
   {

@@ -6,7 +6,7 @@ import type { KubeObject, ObjectRef } from '../../model/meta.js';
 import { findCondition } from '../../model/meta.js';
 import { ageMs, formatDuration, objectRef } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
-import { stuckRollout } from './rollout-stuck.js';
+import { stuckRollout, stuckStatefulSetRollout } from './rollout-stuck.js';
 import { controlledPods, notReadySince, podFailure, podRef } from './workload-pods.js';
 
 const ROLLOUT_IN_PROGRESS = ['ReplicaSetUpdated', 'NewReplicaSetCreated', 'FoundNewReplicaSet'];
@@ -66,6 +66,7 @@ function statefulSetShortfalls(ctx: AnalysisContext): Shortfall[] {
     const desired = sts.spec.replicas ?? 1;
     const available = sts.status.availableReplicas ?? sts.status.readyReplicas ?? 0;
     if (sts.metadata.deletionTimestamp || desired === 0 || available >= desired || !isGenerationObserved(sts)) continue;
+    if (stuckStatefulSetRollout(ctx, sts)) continue;
     // Ordered pod management creates pod N+1 only once pod N is ready: the not-ready pods date the shortfall.
     const unready = unreadyPods(controlledPods(view, sts));
     const since = earliest(unready.map(notReadySince));

@@ -1,7 +1,7 @@
 // Deployments whose rollout does not complete: the controller gave up (ProgressDeadlineExceeded), or
 // the new ReplicaSet's pods fail while the old ones keep serving, so nobody notices until the old
 // pods go away.
-import type { Deployment, ReplicaSet } from '../../model/apps.js';
+import type { Deployment, ReplicaSet, StatefulSet } from '../../model/apps.js';
 import type { Pod } from '../../model/core.js';
 import type { ObjectRef } from '../../model/meta.js';
 import { findCondition } from '../../model/meta.js';
@@ -100,9 +100,62 @@ function describeStuck(stuck: StuckRollout, now: number): { message: string; evi
   return { message, evidence };
 }
 
+export interface StuckStatefulSetRollout {
+  readonly statefulSet: StatefulSet;
+  readonly failing: readonly { readonly pod: Pod; readonly failure: string }[];
+  readonly serving: number;
+  readonly since?: string;
+}
+
+/**
+ * A StatefulSet updates its pods one at a time from the highest ordinal down and stops at the first
+ * updated pod that does not become ready: pods of the update revision fail while the rest still run
+ * the current revision, and nothing gives up by itself.
+ */
+export function stuckStatefulSetRollout(ctx: AnalysisContext, sts: StatefulSet): StuckStatefulSetRollout | undefined {
+  const { currentRevision, updateRevision } = sts.status;
+  if (!ctx.view.has('Pod') || !currentRevision || !updateRevision || currentRevision === updateRevision || sts.metadata.deletionTimestamp) return undefined;
+  const pods = controlledPods(ctx.view, sts);
+  const revisionOfPod = (pod: Pod): string | undefined => pod.metadata.labels?.['controller-revision-hash'];
+  const failing = pods.flatMap((pod) => {
+    if (revisionOfPod(pod) !== updateRevision) return [];
+    const age = ageMs(pod.metadata.creationTimestamp, ctx.now);
+    const failure = podFailure(pod);
+    return failure && age !== undefined && age >= ctx.settings.thresholds.replicasUnavailableAfter ? [{ pod, failure }] : [];
+  });
+  const serving = pods.filter((pod) => revisionOfPod(pod) === currentRevision && findCondition(pod.status.conditions, 'Ready')?.status === 'True').length;
+  if (failing.length === 0 || serving === 0) return undefined;
+  const since = failing.map(({ pod }) => pod.metadata.creationTimestamp ?? '').filter(Boolean).sort()[0];
+  return { statefulSet: sts, failing, serving, ...(since ? { since } : {}) };
+}
+
+function statefulSetFinding(ctx: AnalysisContext, stuck: StuckStatefulSetRollout): Finding {
+  const { statefulSet: sts, failing, serving } = stuck;
+  const name = `StatefulSet ${sts.metadata.namespace ?? ''}/${sts.metadata.name}`;
+  const [first] = failing;
+  const duration = stuck.since ? ` for ${formatDuration(ageMs(stuck.since, ctx.now) ?? 0)}` : '';
+  return {
+    check: 'WorkloadRolloutStuck',
+    severity: 'critical',
+    subject: ctx.view.subjectOf(sts),
+    object: objectRef(sts),
+    message: `${name} is stuck rolling out revision ${sts.status.updateRevision ?? ''}${duration}: ${first ? `pod ${first.pod.metadata.name} fails (${first.failure})` : 'its updated pods fail'}; ${serving} pod${serving === 1 ? '' : 's'} of revision ${sts.status.currentRevision ?? ''} still serve.`,
+    evidence: [
+      `currentRevision ${sts.status.currentRevision ?? ''}, updateRevision ${sts.status.updateRevision ?? ''}, updated ${sts.status.updatedReplicas ?? 0}/${sts.spec.replicas ?? 1}`,
+      ...failing.slice(0, ctx.settings.evidence.maxEvents).map(({ pod, failure }) => `pod ${pod.metadata.name}: ${failure}`),
+    ],
+    ...(stuck.since ? { firstSeen: stuck.since } : {}),
+    related: [...failing.map(({ pod }) => podRef(pod)), objectRef(sts)],
+  };
+}
+
 export function findStuckRollouts(ctx: AnalysisContext): Finding[] {
   const findings: Finding[] = [];
-  for (const deployment of ctx.view.list('Deployment')) {
+  for (const sts of ctx.view.has('StatefulSet') ? ctx.view.list('StatefulSet') : []) {
+    const stuck = stuckStatefulSetRollout(ctx, sts);
+    if (stuck) findings.push(statefulSetFinding(ctx, stuck));
+  }
+  for (const deployment of ctx.view.has('Deployment') ? ctx.view.list('Deployment') : []) {
     const stuck = stuckRollout(ctx, deployment);
     if (!stuck) continue;
     const { message, evidence } = describeStuck(stuck, ctx.now);
@@ -123,9 +176,10 @@ export function findStuckRollouts(ctx: AnalysisContext): Finding[] {
 
 export const stuckRollouts: Analyzer = {
   name: 'stuck-rollouts',
-  description: 'Deployments past their progress deadline, or whose new ReplicaSet fails while the old one still serves.',
+  description: 'Deployments past their progress deadline, and Deployments or StatefulSets whose updated pods fail while pods of the previous template still serve.',
   checks: ['WorkloadRolloutStuck'],
-  reads: ['Deployment'],
-  optionalReads: ['ReplicaSet', 'Pod'],
+  // Deployments and StatefulSets are each read when loaded; neither alone is required.
+  reads: [],
+  optionalReads: ['Deployment', 'StatefulSet', 'ReplicaSet', 'Pod'],
   analyze: findStuckRollouts,
 };

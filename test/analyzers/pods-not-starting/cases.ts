@@ -123,10 +123,10 @@ export const cases: readonly CheckCase[] = [
     ],
   },
   {
-    name: 'rollouts: deadline exceeded, new pods failing behind old ones; a rollout of 90 seconds is progressing',
+    name: 'rollouts: deadline exceeded, new pods failing behind old ones (Deployment and StatefulSet); rollouts of 1-2 minutes are progressing',
     fixtures: ['pods-not-starting/rollouts.yaml'],
     checks: ['WorkloadRolloutStuck', 'WorkloadReplicasUnavailable'],
-    expected: ['WorkloadRolloutStuck Deployment/rollout/checkout', 'WorkloadRolloutStuck Deployment/rollout/search'],
+    expected: ['WorkloadRolloutStuck Deployment/rollout/checkout', 'WorkloadRolloutStuck Deployment/rollout/search', 'WorkloadRolloutStuck StatefulSet/rollout/queue'],
   },
   {
     name: 'unavailable replicas for long; not for 2 minutes, a DaemonSet pod on a cordoned node, a healthy StatefulSet or a completed Job',

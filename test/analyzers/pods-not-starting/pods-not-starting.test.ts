@@ -162,3 +162,11 @@ describe('root causes of pods-not-starting findings', () => {
     expect(rootOf(linked('pods-not-starting/failed-create.yaml'), 'WorkloadReplicasUnavailable', 'quota-app')).toBe('WorkloadQuotaExceeded');
   });
 });
+
+describe('WorkloadRolloutStuck on a StatefulSet', () => {
+  it('names the failing updated pod and the revisions', () => {
+    const f = finding('pods-not-starting/rollouts.yaml', 'WorkloadRolloutStuck', 'queue');
+    expect(f.message).toBe('StatefulSet rollout/queue is stuck rolling out revision queue-6e7f8a9b1 for 15m: pod queue-2 fails (container queue: CrashLoopBackOff); 2 pods of revision queue-5d6e7f8a9 still serve.');
+    expect(f.evidence[0]).toBe('currentRevision queue-5d6e7f8a9, updateRevision queue-6e7f8a9b1, updated 1/3');
+  });
+});
