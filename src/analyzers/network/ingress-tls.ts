@@ -2,6 +2,7 @@
 // signed) certificate and clients reject the connection. When cert-manager is expected to write
 // the Secret, the finding names the Certificate that should, so a Certificate that is not ready
 // shows as the root cause; and a freshly created Ingress gets the time issuance normally takes.
+import type { Certificate } from '../../model/certmanager.js';
 import type { ObjectRef } from '../../model/meta.js';
 import type { Ingress } from '../../model/networking.js';
 import { ageMs, objectRef } from '../evidence.js';
@@ -13,21 +14,24 @@ function usesCertManager(ingress: Ingress): boolean {
   return CERT_MANAGER_ISSUER_ANNOTATIONS.some((a) => ingress.metadata.annotations?.[a] !== undefined);
 }
 
+function certificatesWriting(ctx: AnalysisContext, namespace: string, secretName: string): readonly Certificate[] {
+  return ctx.view.has('Certificate') ? ctx.view.inNamespace('Certificate', namespace).filter((c) => c.spec.secretName === secretName) : [];
+}
+
 /**
  * The Certificates expected to write the Secret: those in view whose secretName it is, else the
  * one cert-manager's ingress-shim would create, which it names after the Secret.
  */
 function expectedCertificates(ctx: AnalysisContext, ingress: Ingress, secretName: string): ObjectRef[] {
   const namespace = ingress.metadata.namespace ?? '';
-  const inView = ctx.view.has('Certificate') ? ctx.view.inNamespace('Certificate', namespace).filter((c) => c.spec.secretName === secretName) : [];
+  const inView = certificatesWriting(ctx, namespace, secretName);
   if (inView.length) return inView.map((c) => objectRef(c));
   return [{ apiVersion: 'cert-manager.io/v1', kind: 'Certificate', name: secretName, ...(namespace ? { namespace } : {}) }];
 }
 
 /** cert-manager is expected to write the Secret and has not had the time issuance normally takes. */
 function stillIssuing(ctx: AnalysisContext, ingress: Ingress, secretName: string): boolean {
-  const namespace = ingress.metadata.namespace ?? '';
-  const certificates = ctx.view.has('Certificate') ? ctx.view.inNamespace('Certificate', namespace).filter((c) => c.spec.secretName === secretName) : [];
+  const certificates = certificatesWriting(ctx, ingress.metadata.namespace ?? '', secretName);
   if (!usesCertManager(ingress) && certificates.length === 0) return false;
   const started = [ingress.metadata.creationTimestamp, ...certificates.map((c) => c.metadata.creationTimestamp)];
   const youngest = Math.min(...started.map((t) => ageMs(t, ctx.now) ?? Infinity));
