@@ -221,3 +221,38 @@ export function healthyReportExpiry(status: unknown, retentionMs: number): numbe
   }
   return undefined;
 }
+
+const storedReportSchema = z.object({
+  metadata: z.object({ name: z.string(), namespace: z.string(), resourceVersion: z.string().optional() }),
+  spec: z.object({
+    subject: z.object({ apiVersion: z.string().optional(), kind: z.string().min(1), namespace: z.string().optional(), name: z.string().min(1), uid: z.string().optional() }),
+  }),
+  status: z.unknown().optional(),
+});
+
+export interface StoredReport {
+  readonly name: string;
+  readonly namespace: string;
+  readonly resourceVersion?: string;
+  readonly subject: SubjectRef;
+  /** As stored: pass to desiredHealthReport (previousStatus) and reportContentEquals. */
+  readonly status: unknown;
+}
+
+/**
+ * A HealthReport read from the API, reduced to what reconciling needs: whose report it is (for
+ * orphan clean-up and name collisions) and its status. Undefined for an object that is not one.
+ */
+export function parseStoredReport(raw: unknown): StoredReport | undefined {
+  const parsed = storedReportSchema.safeParse(raw);
+  if (!parsed.success) return undefined;
+  const { metadata, spec, status } = parsed.data;
+  const { apiVersion, kind, namespace, name, uid } = spec.subject;
+  return {
+    name: metadata.name,
+    namespace: metadata.namespace,
+    ...(metadata.resourceVersion ? { resourceVersion: metadata.resourceVersion } : {}),
+    subject: { ...(apiVersion ? { apiVersion } : {}), kind, ...(namespace ? { namespace } : {}), name, ...(uid ? { uid } : {}) },
+    status,
+  };
+}

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/analyzers/types.js';
 import { buildAnalysisReport } from '../../src/report/report.js';
 import type { ReportFinding } from '../../src/report/report.js';
-import { desiredHealthReport, findingsBySubject, healthyReportExpiry } from '../../src/report/healthreport.js';
+import { desiredHealthReport, findingsBySubject, healthyReportExpiry, parseStoredReport } from '../../src/report/healthreport.js';
 import type { DesiredReportInput } from '../../src/report/healthreport.js';
 import type { HealthReport, SubjectRef } from '../../src/report/healthreport-types.js';
 import { jsonBytes } from '../../src/report/report-bounds.js';
@@ -354,5 +354,18 @@ describe('planning the writes of a report', () => {
     const recreated = build({ ...checkout, uid: 'new-uid' }, linked({ ...crash('checkout-a'), subject: { ...checkout, uid: 'new-uid' } }));
     expect(planReportWrite(stored(), recreated)).toEqual({ type: 'update', metadata: true, status: false });
     expect(reportMetadataEquals(stored(), desired)).toBe(true);
+  });
+});
+
+describe('reading a stored report', () => {
+  it('names its subject and keeps its status as stored', () => {
+    const report = roundTrip(build(worker, linked(nodeNotReady)));
+    const stored = parseStoredReport({ ...report, metadata: { ...report.metadata, resourceVersion: '12', uid: 'r-2', managedFields: [] } });
+    expect(stored).toEqual({ name: 'node-worker-1', namespace: 'healthreport-system', resourceVersion: '12', subject: { apiVersion: 'v1', kind: 'Node', name: 'worker-1', uid: worker.uid }, status: report.status });
+  });
+
+  it('rejects an object without a subject', () => {
+    expect(parseStoredReport({ metadata: { name: 'x', namespace: 'y' }, spec: {} })).toBeUndefined();
+    expect(parseStoredReport(null)).toBeUndefined();
   });
 });
