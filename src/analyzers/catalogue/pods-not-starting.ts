@@ -141,7 +141,7 @@ export const podsNotStartingChecks = [
     area: 'Pods not starting',
     title: 'Namespace quota blocks pod creation',
     description:
-      'A ReplicaSet, StatefulSet, DaemonSet or Job that still lacks pods reports FailedCreate "exceeded quota" (or "failed quota": a quota on limits or requests the pod does not set). Reported on the top controller (a ReplicaSet\'s Deployment); the evidence shows the quota\'s used and hard values.',
+      'A ReplicaSet, StatefulSet, DaemonSet or Job that still lacks pods reported FailedCreate "exceeded quota" within the last 30 minutes (or has a ReplicaFailure condition saying so) (or "failed quota": a quota on limits or requests the pod does not set). Reported on the top controller (a ReplicaSet\'s Deployment); the evidence shows the quota\'s used and hard values.',
     runbook: [
       'See the quota\'s usage: `kubectl describe resourcequota -n <namespace>`',
       'Free quota (scale down or remove unused workloads, completed pods, ConfigMaps and Secrets), or lower the workload\'s requests',
@@ -154,7 +154,7 @@ export const podsNotStartingChecks = [
     area: 'Pods not starting',
     title: 'LimitRange rejects the workload\'s pods',
     description:
-      'A controller that still lacks pods reports FailedCreate because a LimitRange in the namespace rejects them: a container or pod above the maximum or below the minimum cpu or memory, or a limit-to-request ratio too high. The evidence lists the namespace\'s LimitRanges.',
+      'A controller that still lacks pods recently reported FailedCreate because a LimitRange in the namespace rejects them: a container or pod above the maximum or below the minimum cpu or memory, or a limit-to-request ratio too high. The evidence lists the namespace\'s LimitRanges.',
     runbook: [
       'See the limits: `kubectl describe limitrange -n <namespace>`',
       'Bring the workload\'s requests and limits within them, or',
@@ -167,7 +167,7 @@ export const podsNotStartingChecks = [
     area: 'Pods not starting',
     title: 'ServiceAccount of the workload does not exist',
     description:
-      'A controller that still lacks pods reports FailedCreate because the ServiceAccount in its pod template does not exist (not reported once the ServiceAccount exists again: the controller retries by itself).',
+      'A controller that still lacks pods recently reported FailedCreate because the ServiceAccount in its pod template does not exist (not reported once the ServiceAccount exists again: the controller retries by itself).',
     runbook: [
       'Check the account the template names: `kubectl get deploy -n <namespace> <name> -o jsonpath=\'{.spec.template.spec.serviceAccountName}\'`',
       'Create it (`kubectl create serviceaccount -n <namespace> <account>`, with its RoleBindings), or fix the name in the template; Helm charts often create it only with `serviceAccount.create=true`',
@@ -179,7 +179,7 @@ export const podsNotStartingChecks = [
     area: 'Pods not starting',
     title: 'Admission policy rejects the workload\'s pods',
     description:
-      'A controller that still lacks pods reports FailedCreate because admission rejected them: a validating webhook such as OPA Gatekeeper or Kyverno denied the request (the policy\'s message is the evidence), Pod Security Admission or a ValidatingAdmissionPolicy forbade it, or a webhook with failurePolicy Fail could not be called.',
+      'A controller that still lacks pods recently reported FailedCreate because admission rejected them: a validating webhook such as OPA Gatekeeper or Kyverno denied the request (the policy\'s message is the evidence), Pod Security Admission or a ValidatingAdmissionPolicy forbade it, or a webhook with failurePolicy Fail could not be called.',
     runbook: [
       'Read the policy\'s message in the evidence or `kubectl describe rs -n <namespace> <replicaset>` (Events: FailedCreate)',
       'Find the policy: `kubectl get constraints` (Gatekeeper), `kubectl get clusterpolicy,policy -A` (Kyverno), `kubectl get ns <namespace> --show-labels` (Pod Security)',

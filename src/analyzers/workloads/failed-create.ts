@@ -6,7 +6,7 @@ import type { DaemonSet, Job, ReplicaSet, StatefulSet } from '../../model/apps.j
 import type { ClusterEvent } from '../../model/core.js';
 import { findCondition } from '../../model/meta.js';
 import type { CheckId } from '../catalogue.js';
-import { describeRef, eventEvidence, objectRef, truncate } from '../evidence.js';
+import { ageMs, describeRef, eventEvidence, objectRef, truncate } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
 
 type PodCreator = ReplicaSet | StatefulSet | DaemonSet | Job;
@@ -45,10 +45,22 @@ interface Rejection {
   readonly since?: string;
 }
 
-/** FailedCreate messages by check, the most recent first, from events or the ReplicaFailure condition. */
-function rejections(view: ClusterReader, obj: PodCreator): Map<FailedCreateCheck, Rejection> {
+/**
+ * Controllers retry a rejected create with exponential backoff capped at about 17 minutes, so a
+ * rejection that persists repeats within this window; an older one is history, even when the
+ * controller is short of pods for another reason (a scale-up a moment ago).
+ */
+const RECENT_FAILED_CREATE_MS = 30 * 60_000;
+
+/** FailedCreate messages by check, the most recent first, from recent events or the ReplicaFailure condition. */
+function rejections(view: ClusterReader, obj: PodCreator, now: number): Map<FailedCreateCheck, Rejection> {
   const out = new Map<FailedCreateCheck, Rejection>();
-  const events = view.has('Event') ? view.eventsFor({ kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name }).filter((e) => e.reason === 'FailedCreate') : [];
+  const events = view.has('Event')
+    ? view.eventsFor({ kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name }).filter((e) => {
+        const age = ageMs(e.lastTimestamp, now);
+        return e.reason === 'FailedCreate' && age !== undefined && age <= RECENT_FAILED_CREATE_MS;
+      })
+    : [];
   for (const event of events) {
     const check = classifyFailedCreate(event.message);
     if (!check) continue;
@@ -125,7 +137,7 @@ export function findFailedPodCreation(ctx: AnalysisContext): Finding[] {
     for (const obj of view.list(kind) as readonly PodCreator[]) {
       if (obj.metadata.deletionTimestamp || !stillShort(obj)) continue;
       const namespace = obj.metadata.namespace ?? '';
-      for (const [check, rejection] of rejections(view, obj)) {
+      for (const [check, rejection] of rejections(view, obj, ctx.now)) {
         // The ServiceAccount may exist by now; the controller then creates the pods on its next try.
         const account = check === 'WorkloadServiceAccountMissing' ? missingAccount(rejection.message) : undefined;
         if (account && view.has('ServiceAccount') && view.get('ServiceAccount', namespace, account)) continue;
