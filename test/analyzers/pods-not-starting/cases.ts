@@ -118,6 +118,7 @@ export const cases: readonly CheckCase[] = [
     expected: [
       'WorkloadAdmissionDenied Deployment/wl/policy-app',
       'WorkloadLimitRangeViolation Deployment/wl/limits-app',
+      'WorkloadQuotaExceeded CronJob/wl/backup',
       'WorkloadQuotaExceeded Deployment/wl/quota-app',
       'WorkloadServiceAccountMissing StatefulSet/wl/sa-app',
     ],
