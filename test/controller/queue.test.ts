@@ -175,3 +175,41 @@ describe('work queue', () => {
     });
   });
 });
+
+describe('work queue under concurrent workers', () => {
+  it('never runs one key twice at once and processes every key after its last add', async () => {
+    const queue = new WorkQueue({ clock: new ManualClock() });
+    const keys = ['a', 'b', 'c', 'd', 'e'];
+    const running = new Set<string>();
+    const startedAfterAdd = new Map<string, boolean>();
+    let overlaps = 0;
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+    const worker = async () => {
+      for (;;) {
+        const item = await queue.get();
+        if (item.type === 'shutdown') return;
+        if (running.has(item.key)) overlaps += 1;
+        running.add(item.key);
+        startedAfterAdd.set(item.key, true);
+        for (let i = random() * 3; i > 0; i--) await tick();
+        running.delete(item.key);
+        queue.done(item.key);
+      }
+    };
+    const workers = [worker(), worker(), worker()];
+    for (let round = 0; round < 300; round++) {
+      const key = keys[Math.floor(random() * keys.length)]!;
+      startedAfterAdd.set(key, false);
+      queue.add(key);
+      if (random() < 0.5) await tick();
+    }
+    while (queue.depth() > 0 || queue.inFlight() > 0) await tick();
+    await queue.shutdown();
+    await Promise.all(workers);
+    expect(overlaps).toBe(0);
+    expect([...startedAfterAdd.values()].every(Boolean)).toBe(true);
+  });
+});
