@@ -12,7 +12,8 @@ import { ClusterView } from '../cluster/view.js';
 import type { ClusterSnapshot } from '../cluster/view.js';
 import { loadAnalysisSettings } from '../config/load.js';
 import { loadDumpFiles } from '../input/files.js';
-import { crashedContainers, loadLiveSnapshot, previousLogs } from '../input/live.js';
+import { crashedContainers, fetchLogs, loadLiveSnapshot } from '../input/live.js';
+import { externalDnsLogTargets } from '../analyzers/dns/external-dns.js';
 import { kubeGetter } from '../kube/http.js';
 import { buildAnalysisReport, reaches } from '../report/report.js';
 import { toJsonOutput } from '../report/json.js';
@@ -107,8 +108,15 @@ export async function analyzeCommand(argv: readonly string[], io: CliIO): Promis
     for (const note of live.notes) io.stderr(`note: ${note}\n`);
     snapshot = live.snapshot;
     if (values.logs) {
-      const pods = new ClusterView(snapshot).list('Pod');
-      extra = { previousLogs: await previousLogs(api, crashedContainers(pods), settings.evidence.maxLogLines) };
+      const view = new ClusterView(snapshot);
+      const tailLines = settings.evidence.maxLogLines;
+      const [previousLogs, dnsLogs] = await Promise.all([
+        fetchLogs(api, crashedContainers(view.list('Pod')), { previous: true, tailLines }),
+        // external-dns reports sync failures only in its log: enough lines to span a few sync loops.
+        fetchLogs(api, externalDnsLogTargets(view), { previous: false, tailLines: 200 }),
+      ]);
+      const externalDnsLogs = new Map([...dnsLogs].map(([key, lines]) => [key.slice(0, key.lastIndexOf('/')), lines]));
+      extra = { previousLogs, externalDnsLogs };
     }
   }
   for (const bad of snapshot.unparseable) {

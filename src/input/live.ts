@@ -102,8 +102,8 @@ export async function loadLiveSnapshot(api: KubeGetter, options: LiveOptions = {
 }
 
 /** Containers whose previous instance's logs explain a crash: crash-looping or restarted after an error. */
-export function crashedContainers(pods: readonly Pod[]): { namespace: string; pod: string; container: string }[] {
-  const out: { namespace: string; pod: string; container: string }[] = [];
+export function crashedContainers(pods: readonly Pod[]): LogTarget[] {
+  const out: LogTarget[] = [];
   for (const pod of pods) {
     for (const c of containerStatuses(pod)) {
       const crashing = c.status.state?.waiting?.reason === 'CrashLoopBackOff';
@@ -116,19 +116,30 @@ export function crashedContainers(pods: readonly Pod[]): { namespace: string; po
   return out;
 }
 
-/** The last lines of the previous instance's log, redacted. Missing logs are not an error. */
-export async function previousLogs(api: KubeGetter, targets: readonly { namespace: string; pod: string; container: string }[], tailLines: number): Promise<Map<string, string[]>> {
+export interface LogTarget {
+  readonly namespace: string;
+  readonly pod: string;
+  readonly container: string;
+}
+
+/**
+ * The last lines of each container's log (the previous instance's with `previous`), redacted and
+ * keyed `namespace/pod/container`. A missing log (no previous instance, rotated, forbidden) is not
+ * an error: the finding stands without log lines.
+ */
+export async function fetchLogs(api: KubeGetter, targets: readonly LogTarget[], options: { readonly previous: boolean; readonly tailLines: number }): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   const queue = targets.slice(0, 50);
   const worker = async (): Promise<void> => {
     for (let t = queue.shift(); t; t = queue.shift()) {
-      const query = new URLSearchParams({ container: t.container, previous: 'true', tailLines: String(tailLines) });
+      const query = new URLSearchParams({ container: t.container, tailLines: String(options.tailLines) });
+      if (options.previous) query.set('previous', 'true');
       try {
         const text = await api.getText(`/api/v1/namespaces/${encodeURIComponent(t.namespace)}/pods/${encodeURIComponent(t.pod)}/log?${query}`);
-        const lines = text.split('\n').filter((line) => line.trim()).slice(-tailLines).map(redactSecrets);
+        const lines = text.split('\n').filter((line) => line.trim()).slice(-options.tailLines).map(redactSecrets);
         if (lines.length) out.set(`${t.namespace}/${t.pod}/${t.container}`, lines);
       } catch {
-        // No previous instance, log rotated, or forbidden: the finding stands without log lines.
+        // see above: absent logs only leave the evidence shorter
       }
     }
   };
