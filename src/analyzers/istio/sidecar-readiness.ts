@@ -35,8 +35,11 @@ function proxyTrouble(ctx: AnalysisContext, pod: Pod): ProxyTrouble | undefined 
     return { pod, status, text: `crash-looping after ${status.restartCount} restarts${exit}`, ...(last?.finishedAt ? { since: last.finishedAt } : {}) };
   }
   const lastRestartAgo = ageMs(last?.finishedAt, now);
-  if (status.restartCount >= restartsPerHour && lastRestartAgo !== undefined && lastRestartAgo < HOUR_MS) {
-    return { pod, status, text: `restarted ${status.restartCount} times, the last ${formatDuration(lastRestartAgo)} ago${exit}`, ...(last?.finishedAt ? { since: last.finishedAt } : {}) };
+  const recently = lastRestartAgo !== undefined && lastRestartAgo < HOUR_MS;
+  // Only recent restarts: a ready proxy with restarts long ago is not a critical problem now.
+  if (status.restartCount >= restartsPerHour && recently) {
+    const when = lastRestartAgo !== undefined ? `, the last ${formatDuration(lastRestartAgo)} ago` : '';
+    return { pod, status, text: `restarted ${status.restartCount} times${when}${exit}`, ...(last?.finishedAt ? { since: last.finishedAt } : {}) };
   }
   if (status.ready) return undefined;
   if (waiting) {
@@ -48,6 +51,12 @@ function proxyTrouble(ctx: AnalysisContext, pod: Pod): ProxyTrouble | undefined 
   const notReadyFor = ageMs(startedAt, now);
   if (!startedAt || notReadyFor === undefined || notReadyFor < podNotReadyAfter) return undefined;
   return { pod, status, text: `running but not ready for ${formatDuration(notReadyFor)}`, since: startedAt };
+}
+
+/** The last log lines of the crashed proxy instance, when the caller fetched them (live mode). */
+function previousLogs(ctx: AnalysisContext, pod: Pod): string[] {
+  const lines = ctx.extra.previousLogs?.get(`${pod.metadata.namespace ?? ''}/${pod.metadata.name}/${ISTIO_PROXY}`) ?? [];
+  return lines.length > 0 ? ['last log lines of the previous istio-proxy instance:', ...lines.slice(-ctx.settings.evidence.maxLogLines).map((line) => `  ${line}`)] : [];
 }
 
 export const istioSidecarReadiness: Analyzer = {
@@ -93,6 +102,7 @@ export const istioSidecarReadiness: Analyzer = {
           ...troubles.slice(0, 5).map((t) => `${t.pod.metadata.name}: ${t.text}`),
           ...[describeState(first.status.lastState), describeState(first.status.state)].filter((s): s is string => Boolean(s)),
           ...eventEvidence(events, ctx.settings.evidence.maxEvents),
+          ...previousLogs(ctx, first.pod),
           ...(related.length > 0 ? [`control plane: ${related.map(describeRef).join(', ')}`] : []),
         ],
         ...(since ? { firstSeen: since } : {}),

@@ -113,7 +113,7 @@ describe('Istio root causes', () => {
 
   it('leaves a sidecar crash with a healthy control plane as its own root', () => {
     const linked = linkRootCauses(analyzeFixtures([HEALTHY, 'istio/sidecar-crashloop.yaml']).findings);
-    expect(linked.find((f) => f.check === 'IstioSidecarNotReady')?.rootCause).toBeUndefined();
+    expect(linked.find((f) => f.check === 'IstioSidecarNotReady' && f.subject.name === 'cart')?.rootCause).toBeUndefined();
   });
 
   it('explains an empty subset by a Service that selects no pod at all, not a label mismatch', () => {
@@ -138,5 +138,16 @@ describe('Istio root causes', () => {
     const route: Finding = { check: 'IstioVirtualServicePortRequired', severity: 'warning', subject: vs, object: vs, message: 'port', evidence: [], related: [service] };
     const [linked] = linkRootCauses([route, down]);
     expect(linked?.rootCause).toEqual({ check: 'ServiceNoReadyEndpoints', subject: service });
+  });
+});
+
+describe('IstioSidecarNotReady in live mode', () => {
+  it('adds the last log lines of the crashed proxy instance', () => {
+    const run = analyzeFixtures([HEALTHY, 'istio/sidecar-crashloop.yaml'], {
+      extra: { previousLogs: new Map([['shop/cart-6fgl64gqb9-5q5ps/istio-proxy', ['error	envoy config	gRPC config stream to xds-grpc closed: connection error', 'critical	envoy main	exiting']]]) },
+    });
+    const finding = run.findings.find((f) => f.check === 'IstioSidecarNotReady');
+    expect(finding?.evidence).toContain('last log lines of the previous istio-proxy instance:');
+    expect(finding?.evidence.join('\n')).toContain('exiting');
   });
 });
