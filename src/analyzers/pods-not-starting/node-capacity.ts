@@ -66,12 +66,15 @@ export function findRequestsExceedingNodes(ctx: AnalysisContext): Finding[] {
         .map(({ container }) => container.name);
       shortfalls.push({ resource, requested: amount, largest, ...(largestNode ? { largestNode } : {}), containers });
     }
-    const scope = hasNodeConstraints(pod) ? `the ${candidates.length} node(s) its node selector and affinity allow` : `all ${candidates.length} node(s)`;
+    const only = candidates.length === 1 ? candidates[0]?.metadata.name : undefined;
+    const allowed = hasNodeConstraints(pod) ? ' its node selector and affinity allow' : '';
+    const scope = only ? `the only node${allowed} (${only})` : `any of the ${candidates.length} nodes${allowed}`;
     const first = shortfalls[0];
     const container = first?.containers.length === 1 ? first.containers[0] : undefined;
+    const largest = first && !only ? ` (largest: ${formatAmount(first.resource, first.largest)} on ${first.largestNode ?? '?'})` : first ? ` (${formatAmount(first.resource, first.largest)})` : '';
     const message = first
-      ? `Pod ${podName(pod)} requests ${first.resource} ${formatAmount(first.resource, first.requested)}${container ? ` (container ${container} alone)` : ''}, more than any of ${scope} can allocate (largest: ${formatAmount(first.resource, first.largest)}${first.largestNode ? ` on ${first.largestNode}` : ''}), so it can never be scheduled.`
-      : `Pod ${podName(pod)} requests ${resources.map((r) => `${r} ${formatAmount(r, requested.get(r) ?? 0)}`).join(', ')}, which none of ${scope} can allocate together, so it can never be scheduled.`;
+      ? `Pod ${podName(pod)} requests ${first.resource} ${formatAmount(first.resource, first.requested)}${container ? ` (container ${container} alone)` : ''}, more than ${scope} can allocate${largest}, so it can never be scheduled.`
+      : `Pod ${podName(pod)} requests ${resources.map((r) => `${r} ${formatAmount(r, requested.get(r) ?? 0)}`).join(', ')}, which ${only ? `the only node${allowed} (${only}) cannot` : `none of the ${candidates.length} nodes${allowed} can`} allocate together, so it can never be scheduled.`;
     findings.push({
       check: 'PodRequestsExceedNodeCapacity',
       severity: 'critical',

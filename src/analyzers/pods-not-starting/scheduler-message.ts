@@ -94,5 +94,6 @@ export function describeCause(cause: SchedulingCause): string {
 
 /** The short form for a message: `Insufficient cpu on 2 nodes`. */
 export function summarizeCause(cause: SchedulingCause): string {
-  return cause.nodes === undefined ? cause.text : `${cause.text} on ${cause.nodes} node${cause.nodes === 1 ? '' : 's'}`;
+  const text = /^were unschedulable$/i.test(cause.text) ? 'cordoned (unschedulable)' : cause.text;
+  return cause.nodes === undefined ? text : `${text} on ${cause.nodes} node${cause.nodes === 1 ? '' : 's'}`;
 }

@@ -30,11 +30,18 @@ describe('PodUnschedulable evidence', () => {
 });
 
 describe('PodRequestsExceedNodeCapacity evidence', () => {
+  it('names the largest of several candidate nodes', () => {
+    const f = finding('pods-not-starting/scheduling.yaml', 'PodRequestsExceedNodeCapacity', 'trainer');
+    expect(f.message).toBe(
+      'Pod sched/trainer-5f4d8c7b9-m2v8d requests cpu 16 (container trainer alone), more than any of the 4 nodes can allocate (largest: 3.86 on control-plane-1), so it can never be scheduled.',
+    );
+  });
+
   it('compares with the nodes the selector allows only', () => {
     const f = finding('pods-not-starting/scheduling.yaml', 'PodRequestsExceedNodeCapacity', 'cache');
     expect(f.object.container).toBe('redis');
     expect(f.message).toContain('requests memory 24Gi');
-    expect(f.message).toContain('on worker-3');
+    expect(f.message).toContain('more than the only node its node selector and affinity allow (worker-3) can allocate (14.4Gi)');
     expect(f.evidence).toContain('candidate nodes: worker-3');
   });
 });
