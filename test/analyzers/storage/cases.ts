@@ -106,6 +106,12 @@ export const cases: readonly CheckCase[] = [
     ],
   },
   {
+    name: 'a statically provisioned volume bound to its claim is fine',
+    fixtures: ['storage/pvc-static-class.yaml'],
+    checks: ['PersistentVolumeFailed'],
+    expected: [],
+  },
+  {
     name: 'a longer pvReleasedAfter threshold spares the retained volume',
     fixtures: ['storage/persistent-volumes.yaml'],
     checks: ['PersistentVolumeFailed'],
