@@ -91,8 +91,15 @@ export class ServiceRegistry {
       : [];
   }
 
-  /** Whether the view can tell that this (resolved) host exists or not. */
+  /**
+   * Whether the view can tell that this (resolved) host exists or not: an external host needs the
+   * ServiceEntries; a Service host needs its namespace in the view (a partial dump of some
+   * namespaces says nothing about the Services of others), unless Namespaces are listed, which
+   * tells that a namespace the view lacks does not exist.
+   */
   canJudge(host: string): boolean {
+    const parts = serviceHostParts(host);
+    if (parts) return this.view.has('Namespace') || this.view.namespaces().includes(parts.namespace);
     return this.entriesLoaded || isClusterLocalHost(host);
   }
 

@@ -74,6 +74,12 @@ export const cases: readonly CheckCase[] = [
     expected: ['IstioVirtualServiceHostNotFound VirtualService/edge/orders'],
   },
   {
+    name: 'a one-namespace dump: Services of namespaces outside it are not judged, those of its own are',
+    fixtures: ['istio/partial-dump.yaml'],
+    checks: ['IstioVirtualServiceHostNotFound'],
+    expected: ['IstioVirtualServiceHostNotFound VirtualService/warehouse/picker'],
+  },
+  {
     name: 'routes to subsets no DestinationRule defines',
     fixtures: [HEALTHY, 'istio/vs-subset-not-found.yaml'],
     checks: ['IstioVirtualServiceSubsetNotFound'],

@@ -53,6 +53,11 @@ describe('Istio findings: messages and evidence', () => {
     expect(hidden.evidence[0]).toContain('ServiceEntry security/vault (host vault.corp.example.com), not exported to namespace bookinfo');
   });
 
+  it('judges only the hosts of namespaces a partial dump covers', () => {
+    const [finding] = analyzeFixtures(['istio/partial-dump.yaml']).findings.filter((f) => f.check === 'IstioVirtualServiceHostNotFound');
+    expect(finding?.evidence).toEqual(['http[1].route[0]: host label-printer (label-printer.warehouse.svc.cluster.local) matches no Service']);
+  });
+
   it('lists the subsets that do exist, and names the destination Service', () => {
     const finding = only('istio/vs-subset-not-found.yaml', 'IstioVirtualServiceSubsetNotFound', 'reviews');
     expect(finding.message).toContain('subset v3 of reviews.bookinfo.svc.cluster.local is not among the subsets of DestinationRule bookinfo/reviews (v1, v2)');
