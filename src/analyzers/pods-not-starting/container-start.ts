@@ -64,7 +64,9 @@ export function findContainerStartFailures(ctx: AnalysisContext): Finding[] {
       const image = containerSpec(pod, c.name)?.image ?? c.status.image ?? '(no image)';
       const events = containerEvents(podEvents(view, pod), c.name).filter((e) => e.reason === 'Failed' || e.reason === 'BackOff');
       const argv = commandLine(pod, c.name);
-      const states = [describeState(c.status.state), c.status.state?.waiting?.reason === 'CrashLoopBackOff' ? describeState(c.status.lastState) : undefined].filter((s): s is string => Boolean(s));
+      // While the container backs off, the failed start is its last state: that comes first.
+      const backingOff = c.status.state?.waiting?.reason === 'CrashLoopBackOff';
+      const states = (backingOff ? [describeState(c.status.lastState), describeState(c.status.state)] : [describeState(c.status.state)]).filter((s): s is string => Boolean(s));
       const firstSeen = earliestEvent(events) ?? failure?.at;
       const common = { severity: 'critical' as const, subject: view.subjectOf(pod), object: objectRef(pod, c.name), ...(firstSeen ? { firstSeen } : {}) };
       if (loggedExecFormat || EXEC_FORMAT.test(failure?.message ?? '')) {

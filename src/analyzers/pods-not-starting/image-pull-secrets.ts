@@ -50,7 +50,7 @@ export function findMissingPullSecrets(ctx: AnalysisContext): Finding[] {
       message: `Pod ${podName(pod)} uses image pull secret${missing.length > 1 ? 's' : ''} ${names}, which ${missing.length > 1 ? 'do' : 'does'} not exist in namespace ${pod.metadata.namespace ?? ''}${blocked ? '' : ' (the pod runs: images were pulled before)'}.`,
       evidence: [
         ...missing.map((ref) => `Secret ${ref.name} named by ${ref.namedBy} does not exist`),
-        ...pulling.map((s) => `container ${s.name} waiting: ${s.state?.waiting?.reason ?? ''}${s.state?.waiting?.message ? ` (${s.state.waiting.message})` : ''}`),
+        ...pulling.map((s) => `container ${s.name} waiting: ${s.state?.waiting?.reason ?? ''}`),
         ...eventEvidence(events, ctx.settings.evidence.maxEvents),
       ],
       ...(earliestEvent(events) ? { firstSeen: earliestEvent(events) } : {}),

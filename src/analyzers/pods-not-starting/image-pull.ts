@@ -54,7 +54,8 @@ export function findImagePullFailures(ctx: AnalysisContext): Finding[] {
         message: `Container ${c.name} of pod ${podName(pod)} cannot pull image ${image}: ${cause} (${waiting.reason}).`,
         evidence: [
           `image: ${image}`,
-          `waiting: ${waiting.reason}${waiting.message ? ` (${waiting.message})` : ''}`,
+          // The kubelet's Failed events repeat an ErrImagePull message word for word.
+          `waiting: ${waiting.reason}${waiting.message && !related.some((e) => e.message.includes(waiting.message ?? '')) ? ` (${waiting.message})` : ''}`,
           ...eventEvidence(related, ctx.settings.evidence.maxEvents),
         ],
         ...((earliestEvent(related) ?? notReadySince(pod)) ? { firstSeen: earliestEvent(related) ?? notReadySince(pod) } : {}),
