@@ -82,6 +82,12 @@ export const cases: readonly CheckCase[] = [
     ],
   },
   {
+    name: 'a dump without Secrets of a namespace proves no Secret of it missing',
+    fixtures: ['pods-not-starting/start-failures.yaml', 'pods-not-starting/image-pull.yaml'],
+    checks: ['PodConfigMissing'],
+    expected: [],
+  },
+  {
     name: 'Multi-Attach and a deleted claim hold pods up; a claim provisioned for a new pod does not',
     fixtures: ['pods-not-starting/volumes.yaml'],
     checks: ['PodVolumeMountFailed', 'PodConfigMissing', 'PodPendingTooLong'],
