@@ -55,9 +55,9 @@ export const ROOT_CAUSE_RULES: readonly RootCauseRule[] = [
   { dependent: 'CertificateRenewalOverdue', causes: CERTIFICATE_CHAIN_FAILURES },
   { dependent: 'CertManagerUnhealthy', causes: POD_FAILURES },
   { dependent: 'IstioGatewayTLSSecretMissing', causes: ['CertificateNotReady', ...CERTIFICATE_CHAIN_FAILURES] },
-  // Istio: the istiod pods' own failure explains the control plane's; a control plane that is down
-  // explains sidecars that get no configuration or certificate (their findings name istiod in `related`).
-  { dependent: 'IstioControlPlaneUnhealthy', causes: POD_FAILURES },
+  // Istio: the istiod pods' own failure explains the control plane's; istiod down explains gateways
+  // and sidecars that get no configuration or certificate (their findings name istiod in `related`).
+  { dependent: 'IstioControlPlaneUnhealthy', causes: ['IstioControlPlaneUnhealthy', ...POD_FAILURES] },
   { dependent: 'IstioSidecarNotReady', causes: ['IstioControlPlaneUnhealthy'] },
   { dependent: 'PodSidecarNotReady', causes: ['IstioControlPlaneUnhealthy'] },
   // A pod whose istio-proxy is not ready is not ready: its Services and workload lose it.

@@ -3,6 +3,7 @@
 import type { Deployment } from '../../model/apps.js';
 import type { Pod } from '../../model/core.js';
 import { findCondition } from '../../model/meta.js';
+import type { ObjectRef } from '../../model/meta.js';
 import { ageMs, containerStatuses, describeRef, eventEvidence, formatDuration, objectRef } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding, FindingObject } from '../types.js';
 import type { ControlPlaneComponent } from './control-plane.js';
@@ -72,7 +73,7 @@ function earliest(times: readonly (string | undefined)[]): string | undefined {
   return times.filter((t): t is string => Boolean(t)).sort()[0];
 }
 
-function componentFinding(ctx: AnalysisContext, component: ControlPlaneComponent): Finding | undefined {
+function componentFinding(ctx: AnalysisContext, component: ControlPlaneComponent, istiods: readonly ObjectRef[]): Finding | undefined {
   const problems = component.pods.flatMap((pod) => podProblems(ctx, pod));
   const fromDeployment = component.deployment ? deploymentProblem(ctx, component.deployment) : undefined;
   const all = fromDeployment ? [fromDeployment, ...problems] : problems;
@@ -97,8 +98,13 @@ function componentFinding(ctx: AnalysisContext, component: ControlPlaneComponent
       ...eventEvidence(events, ctx.settings.evidence.maxEvents),
     ],
     ...(firstSeen ? { firstSeen } : {}),
-    // The pods' own findings (crash loop, image pull, scheduling) explain the component's.
-    related: [component.subject, ...component.pods.slice(0, 20).map((pod) => objectRef(pod))],
+    // The pods' own findings (crash loop, image pull, scheduling) explain the component's; a
+    // gateway's proxy also depends on istiod for its configuration.
+    related: [
+      component.subject,
+      ...component.pods.slice(0, 20).map((pod) => objectRef(pod)),
+      ...(component.role === 'istiod' ? [] : istiods),
+    ],
   };
 }
 
@@ -109,8 +115,10 @@ export const istioControlPlaneHealth: Analyzer = {
   reads: ['Pod'],
   optionalReads: ['Deployment', 'ReplicaSet', 'Event'],
   analyze(ctx) {
-    return controlPlaneComponents(ctx.view)
-      .map((component) => componentFinding(ctx, component))
+    const components = controlPlaneComponents(ctx.view);
+    const istiods = components.filter((c) => c.role === 'istiod').map((c) => c.subject);
+    return components
+      .map((component) => componentFinding(ctx, component, istiods))
       .filter((finding): finding is Finding => finding !== undefined);
   },
 };

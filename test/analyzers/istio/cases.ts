@@ -24,6 +24,7 @@ export const cases: readonly CheckCase[] = [
     fixtures: [HEALTHY, 'istio/control-plane-down.yaml'],
     checks: ['IstioControlPlaneUnhealthy', 'IstioSidecarNotReady', 'IstioSidecarMissing'],
     expected: [
+      'IstioControlPlaneUnhealthy Deployment/istio-system/istio-ingressgateway',
       'IstioControlPlaneUnhealthy Deployment/istio-system/istiod',
       'IstioSidecarNotReady Deployment/bookinfo/reviews-v1',
       'IstioSidecarNotReady Deployment/bookinfo/reviews-v2',

@@ -112,7 +112,9 @@ describe('Istio root causes', () => {
     }
     // The reviews Service lost both its pods to their proxies: the chain goes service -> sidecar -> istiod.
     expect(linked.find((f) => f.check === 'ServiceNoReadyEndpoints' && f.subject.name === 'reviews')?.rootCause?.check).toBe('IstioSidecarNotReady');
-    const controlPlane = linked.find((f) => f.check === 'IstioControlPlaneUnhealthy');
+    expect(linked.find((f) => f.check === 'IstioControlPlaneUnhealthy' && f.subject.name === 'istio-ingressgateway')?.rootCause)
+      .toEqual({ check: 'IstioControlPlaneUnhealthy', subject: expect.objectContaining(istiod) });
+    const controlPlane = linked.find((f) => f.check === 'IstioControlPlaneUnhealthy' && f.subject.name === 'istiod');
     expect(controlPlane?.rootCause).toEqual({ check: 'PodCrashLooping', subject: expect.objectContaining(istiod) });
   });
 
