@@ -89,7 +89,7 @@ export const podsNotStartingChecks = [
     area: 'Pods not starting',
     title: 'Container command cannot be started',
     description:
-      'The container runtime cannot start the container\'s process (RunContainerError, StartError, ContainerCannotRun, or CreateContainerError about the command), now or in the last instance of a container backing off: the executable is not in the image\'s $PATH, is not executable (permission denied), does not exist (no such file or directory; also a script whose interpreter is missing) or no command is specified at all.',
+      'The container runtime cannot start the container\'s process (RunContainerError, StartError, ContainerCannotRun, or CreateContainerError about the command), now or in the last instance of a container backing off, because exec of the command failed: the executable is not in the image\'s $PATH, is not executable (permission denied), does not exist (no such file or directory; also a script whose interpreter is missing) or no command is specified at all. Start errors of other causes (subPath mounts, devices) are not reported here.',
     runbook: [
       'Read the runtime\'s error: `kubectl describe pod -n <namespace> <pod>` (Last State: StartError)',
       'Compare the pod\'s command and args with the image: `kubectl get pod -n <namespace> <pod> -o jsonpath=\'{.spec.containers[*].command}\'` and `docker image inspect <image> --format \'{{.Config.Entrypoint}} {{.Config.Cmd}}\'`',

@@ -9,8 +9,11 @@ import { OWNER_KINDS, containerEvents, containerSpec, earliestEvent, isActivePod
 
 const START_FAILURE_REASONS = ['RunContainerError', 'StartError', 'ContainerCannotRun'];
 const EXEC_FORMAT = /exec format error/i;
-/** CreateContainerError has many causes; these are the ones about the command. */
-const COMMAND_PROBLEM = /executable file not found|permission denied|no such file or directory|no command specified|is a directory|not a directory/i;
+/**
+ * Start errors have other causes too (subPath mounts, devices, cgroups): only those where the
+ * runtime failed to exec the command are about the command.
+ */
+const COMMAND_PROBLEM = /\bexec\b[^:]*:|executable file not found|no command specified/i;
 
 interface StartFailure {
   readonly reason: string;
@@ -21,13 +24,15 @@ interface StartFailure {
 /** The start failure the container shows now, or the one its last instance died of while it backs off. */
 function startFailure(status: ContainerStatus): StartFailure | undefined {
   const { state, lastState } = status;
-  if (state?.waiting?.reason && START_FAILURE_REASONS.includes(state.waiting.reason)) return { reason: state.waiting.reason, message: state.waiting.message ?? '' };
-  if (state?.waiting?.reason === 'CreateContainerError' && COMMAND_PROBLEM.test(state.waiting.message ?? '')) return { reason: state.waiting.reason, message: state.waiting.message ?? '' };
-  const terminated = state?.terminated ?? (state?.waiting?.reason === 'CrashLoopBackOff' ? lastState?.terminated : undefined);
-  if (terminated?.reason && START_FAILURE_REASONS.includes(terminated.reason)) {
-    return { reason: terminated.reason, message: terminated.message ?? '', ...(terminated.finishedAt ? { at: terminated.finishedAt } : {}) };
+  const waiting = state?.waiting;
+  const terminated = state?.terminated ?? (waiting?.reason === 'CrashLoopBackOff' ? lastState?.terminated : undefined);
+  let failure: StartFailure | undefined;
+  if (waiting?.reason && (START_FAILURE_REASONS.includes(waiting.reason) || waiting.reason === 'CreateContainerError')) {
+    failure = { reason: waiting.reason, message: waiting.message ?? '' };
+  } else if (terminated?.reason && START_FAILURE_REASONS.includes(terminated.reason)) {
+    failure = { reason: terminated.reason, message: terminated.message ?? '', ...(terminated.finishedAt ? { at: terminated.finishedAt } : {}) };
   }
-  return undefined;
+  return failure && (COMMAND_PROBLEM.test(failure.message) || EXEC_FORMAT.test(failure.message)) ? failure : undefined;
 }
 
 function explainCommandFailure(message: string): string {
