@@ -8,7 +8,7 @@ export const istioChecks = [
     area: 'Istio',
     title: 'Istio control plane is unhealthy',
     description:
-      'istiod (one Deployment per revision), the istio-operator or the default ingress gateway (found by the labels of their charts: `app=istiod`, `name=istio-operator`, `istio=ingressgateway`) has a pod that is crash-looping or cannot start (image pull, configuration error), cannot be scheduled for longer than `podUnschedulableAfter`, or has not been ready for longer than `podNotReadyAfter` (default 5 min); or its Deployment has had no available replica for that long. Without istiod, new pods are not injected, sidecars get no configuration or certificates, and they stop becoming ready. Sidecar findings name istiod as their root cause.',
+      'istiod (one Deployment per revision), the istio-operator or the default ingress gateway (found by the labels of their charts: `app=istiod`, `name=istio-operator`, `istio=ingressgateway`) has a pod that is crash-looping or cannot start (image pull, configuration error), cannot be scheduled for longer than `podUnschedulableAfter`, or has not been ready for longer than `podNotReadyAfter` (default 5 min); or its Deployment has had no available replica for that long. Without istiod, new pods are not injected, sidecars get no configuration or certificates, and they stop becoming ready. Gateway and sidecar findings name istiod as their root cause.',
     runbook: [
       'Look at the control plane: `kubectl get deploy,pods -n istio-system` and `istioctl proxy-status`',
       'Read the failing pod\'s events and logs: `kubectl describe pod -n istio-system <pod>` and `kubectl logs -n istio-system deploy/istiod --previous`',
