@@ -142,13 +142,17 @@ export function findMissingConfig(ctx: AnalysisContext): Finding[] {
     if (!isActivePod(pod)) continue;
     const missing = missingFromView(ctx, pod);
     const reported = new Set(missing.map((m) => m.problem));
+    // Problems the kubelet itself reported (now, or in events) need no grace period.
+    const confirmed = new Set<string>();
     const waitingErrors: string[] = [];
     for (const c of containerStatuses(pod)) {
       const waiting = c.status.state?.waiting;
       if (waiting?.reason !== 'CreateContainerConfigError' || isNonRootRejection(waiting.message)) continue;
       waitingErrors.push(`container ${c.name} waiting: CreateContainerConfigError (${waiting.message ?? ''})`);
       const error = parseConfigError(waiting.message ?? '');
-      if (error && !reported.has(error.problem) && !resolvedSince(ctx, pod.metadata.namespace, error)) {
+      if (!error || resolvedSince(ctx, pod.metadata.namespace, error)) continue;
+      confirmed.add(error.problem);
+      if (!reported.has(error.problem)) {
         reported.add(error.problem);
         missing.push({ problem: error.problem, via: `container ${c.name}`, container: c.name });
       }
@@ -156,18 +160,19 @@ export function findMissingConfig(ctx: AnalysisContext): Finding[] {
     const events = podEvents(view, pod).filter((e) => isConfigMountEvent(e) || (e.reason === 'Failed' && describeConfigError(e.message) !== undefined));
     for (const event of events) {
       const error = parseConfigError(event.message);
-      if (error && !reported.has(error.problem) && isPodBlocked(pod) && !resolvedSince(ctx, pod.metadata.namespace, error)) {
+      if (!error || !isPodBlocked(pod) || resolvedSince(ctx, pod.metadata.namespace, error)) continue;
+      confirmed.add(error.problem);
+      if (!reported.has(error.problem)) {
         reported.add(error.problem);
         missing.push({ problem: error.problem, via: event.reason === 'FailedMount' ? 'a volume' : 'a container' });
       }
     }
     if (missing.length === 0) continue;
     const blocked = isPodBlocked(pod);
-    const confirmed = waitingErrors.length > 0 || events.length > 0;
     // Objects applied together arrive in any order: a brand-new pod gets a grace period unless the
     // kubelet has already failed on the reference.
     const age = ageMs(pod.metadata.creationTimestamp, now);
-    if (blocked && !confirmed && (age === undefined || age < ctx.settings.thresholds.podStartGracePeriod)) continue;
+    if (blocked && confirmed.size === 0 && (age === undefined || age < ctx.settings.thresholds.podStartGracePeriod)) continue;
     const [first] = missing;
     if (!first) continue;
     const containers = new Set(missing.map((m) => m.container));
