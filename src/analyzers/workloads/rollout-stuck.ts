@@ -39,27 +39,31 @@ function newReplicaSet(deployment: Deployment, replicaSets: readonly ReplicaSet[
 
 export function stuckRollout(ctx: AnalysisContext, deployment: Deployment): StuckRollout | undefined {
   if (deployment.spec.paused || deployment.metadata.deletionTimestamp) return undefined;
+  const progressing = findCondition(deployment.status.conditions, 'Progressing');
+  const deadlineExceeded = progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded';
   const replicaSets = ownedReplicaSets(ctx, deployment);
   const newest = newReplicaSet(deployment, replicaSets);
   const oldServing = replicaSets.filter((rs) => rs !== newest && (rs.status.availableReplicas ?? 0) > 0);
-  const failing = newest && ctx.view.has('Pod')
-    ? controlledPods(ctx.view, newest).flatMap((pod) => {
-        const failure = podFailure(pod);
-        return failure ? [{ pod, failure }] : [];
-      })
-    : [];
-  const progressing = findCondition(deployment.status.conditions, 'Progressing');
-  const common = { deployment, oldServing, failing, ...(newest ? { newReplicaSet: newest } : {}) };
-  if (progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded') {
-    return { ...common, deadlineExceeded: true, ...(progressing.lastTransitionTime ? { since: progressing.lastTransitionTime } : {}) };
+  const failingPods = (): StuckRollout['failing'] =>
+    newest && ctx.view.has('Pod')
+      ? controlledPods(ctx.view, newest).flatMap((pod) => {
+          const failure = podFailure(pod);
+          return failure ? [{ pod, failure }] : [];
+        })
+      : [];
+  const common = { deployment, oldServing, ...(newest ? { newReplicaSet: newest } : {}) };
+  if (deadlineExceeded) {
+    return { ...common, failing: failingPods(), deadlineExceeded: true, ...(progressing.lastTransitionTime ? { since: progressing.lastTransitionTime } : {}) };
   }
-  // Before the deadline: only a rollout whose new pods already fail, that has run longer than the
-  // time a healthy rollout needs, and that old pods cover.
-  if (!newest || oldServing.length === 0 || failing.length === 0) return undefined;
+  // Before the deadline: only a rollout that has run longer than a healthy one needs, that old
+  // pods cover, and whose new pods already fail (checked last: it reads the pods).
+  if (!newest || oldServing.length === 0) return undefined;
   if ((newest.status.availableReplicas ?? 0) >= (newest.spec.replicas ?? 0)) return undefined;
   const age = ageMs(newest.metadata.creationTimestamp, ctx.now);
   if (age === undefined || age < ctx.settings.thresholds.replicasUnavailableAfter) return undefined;
-  return { ...common, deadlineExceeded: false, ...(newest.metadata.creationTimestamp ? { since: newest.metadata.creationTimestamp } : {}) };
+  const failing = failingPods();
+  if (failing.length === 0) return undefined;
+  return { ...common, failing, deadlineExceeded: false, ...(newest.metadata.creationTimestamp ? { since: newest.metadata.creationTimestamp } : {}) };
 }
 
 function revisionOf(rs: ReplicaSet): string {
