@@ -158,3 +158,12 @@ describe('IstioSidecarNotReady in live mode', () => {
     expect(finding?.evidence.join('\n')).toContain('exiting');
   });
 });
+
+describe('a cluster without Istio', () => {
+  it('skips the analyzers of the Istio kinds and reports nothing Istio', () => {
+    const run = analyzeFixtures(['pods/crashloop.yaml']);
+    expect(run.errors).toEqual([]);
+    expect(run.findings.filter((f) => f.check.startsWith('Istio'))).toEqual([]);
+    expect(run.skipped.map((s) => s.analyzer)).toEqual(expect.arrayContaining(['istio-virtual-service-destinations', 'istio-mtls-conflicts', 'istio-gateway-selectors']));
+  });
+});
