@@ -8,7 +8,7 @@ export const podsNotStartingChecks = [
     area: 'Pods not starting',
     title: 'Pod cannot be scheduled',
     description:
-      'The pod has had PodScheduled=False (Unschedulable) for longer than `podUnschedulableAfter` (default 1 min). The evidence splits the scheduler\'s message into its causes with the number of nodes each rules out: not enough free cpu, memory or pod slots, a node selector or affinity that matches no node, untolerated taints, cordoned or not-ready nodes, unbound or missing claims, pod (anti-)affinity, topology spread, host ports; and what preemption could (not) do.',
+      'The pod has had PodScheduled=False (Unschedulable) for longer than `podUnschedulableAfter` (default 1 min). The evidence splits the scheduler\'s message into its causes with the number of nodes each rules out: not enough free cpu, memory or pod slots, a node selector or affinity that matches no node, untolerated taints, cordoned or not-ready nodes, unbound or missing claims, pod (anti-)affinity, topology spread, host ports; and what preemption could (not) do; the cluster-autoscaler\'s NotTriggerScaleUp events say why it added no node. While a node autoscaler provisions a node for the pod (TriggeredScaleUp, Karpenter\'s Nominated), the pod is only reported once it has waited longer than `podPendingTooLongAfter`.',
     runbook: [
       'Read the scheduler\'s verdict: `kubectl describe pod -n <namespace> <pod>` (Events: FailedScheduling)',
       'For "Insufficient cpu/memory": compare the pod\'s requests with free capacity (`kubectl describe nodes`, Allocated resources) and lower the requests or add nodes',

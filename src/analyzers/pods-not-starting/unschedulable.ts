@@ -6,6 +6,9 @@ import type { AnalysisContext, Analyzer, Finding } from '../types.js';
 import { OWNER_KINDS, claimRefs, isActivePod, podEvents, podName } from './pod-state.js';
 import { describeCause, parseSchedulerMessage, summarizeCause } from './scheduler-message.js';
 
+/** Events of node autoscalers that provision a node for the pod. */
+const SCALE_UP_REASONS = ['TriggeredScaleUp', 'Nominated'];
+
 export function findUnschedulablePods(ctx: AnalysisContext): Finding[] {
   const { view, now } = ctx;
   const findings: Finding[] = [];
@@ -16,8 +19,13 @@ export function findUnschedulablePods(ctx: AnalysisContext): Finding[] {
     const since = scheduled.lastTransitionTime ?? pod.metadata.creationTimestamp;
     const age = ageMs(since, now);
     if (age === undefined || age < ctx.settings.thresholds.podUnschedulableAfter) continue;
+    const allEvents = podEvents(view, pod);
+    // A node autoscaler adding capacity for the pod (cluster-autoscaler, Karpenter) is how pending
+    // pods normally get a node: only a wait longer than the pending threshold is reported then.
+    const scalingUp = eventsWithReason(allEvents, SCALE_UP_REASONS).some((e) => (ageMs(e.lastTimestamp, now) ?? Infinity) < ctx.settings.thresholds.podPendingTooLongAfter);
+    if (scalingUp && age < ctx.settings.thresholds.podPendingTooLongAfter) continue;
     const verdict = parseSchedulerMessage(scheduled.message ?? '');
-    const events = eventsWithReason(podEvents(view, pod), ['FailedScheduling']);
+    const events = eventsWithReason(allEvents, ['FailedScheduling', 'NotTriggerScaleUp', ...SCALE_UP_REASONS]);
     const nodes = verdict.totalNodes === undefined ? '' : `, ${verdict.availableNodes ?? 0}/${verdict.totalNodes} nodes fit`;
     const causes = verdict.causes.length ? `: ${verdict.causes.map(summarizeCause).join('; ')}` : '';
     // A pod is explained by its own more specific findings (requests no node has, a missing claim)

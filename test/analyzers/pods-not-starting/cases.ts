@@ -16,7 +16,7 @@ export const cases: readonly CheckCase[] = [
     expected: [],
   },
   {
-    name: 'unschedulable pods, one of them with requests no node can hold; a pod being scheduled for 30s is not reported',
+    name: 'unschedulable pods, one of them with requests no node can hold; not a pod being scheduled for 30s, nor one the autoscaler adds a node for',
     fixtures: ['pods-not-starting/scheduling.yaml'],
     checks: ['PodUnschedulable', 'PodRequestsExceedNodeCapacity', 'PodPendingTooLong'],
     expected: [
@@ -28,12 +28,13 @@ export const cases: readonly CheckCase[] = [
     ],
   },
   {
-    name: 'an hour later the pod that was being scheduled is unschedulable too',
+    name: 'an hour later the pod that was being scheduled is unschedulable too, and so is the one a scale-up did not help',
     fixtures: ['pods-not-starting/scheduling.yaml'],
     checks: ['PodUnschedulable', 'PodRequestsExceedNodeCapacity'],
     now: '2026-11-25T13:00:00Z',
     expected: [
       'PodUnschedulable Deployment/sched/api',
+      'PodUnschedulable Deployment/sched/batch',
       'PodUnschedulable Deployment/sched/cache',
       'PodUnschedulable Deployment/sched/trainer',
       'PodUnschedulable Deployment/sched/worker',

@@ -23,6 +23,11 @@ describe('PodUnschedulable evidence', () => {
     expect(f.firstSeen).toBe('2026-11-25T11:40:00Z');
   });
 
+  it('shows why the cluster-autoscaler did not help', () => {
+    const f = finding('pods-not-starting/scheduling.yaml', 'PodUnschedulable', 'api');
+    expect(f.evidence.join('\n')).toContain("NotTriggerScaleUp (x110, last 2026-11-25T11:59:00Z): pod didn't trigger scale-up: 1 max node group size reached");
+  });
+
   it('names the node selector mismatch', () => {
     const f = finding('pods-not-starting/scheduling.yaml', 'PodUnschedulable', 'cache');
     expect(f.evidence).toContain("cause (node selector/affinity): didn't match Pod's node affinity/selector on 3 nodes");
