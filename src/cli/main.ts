@@ -1,5 +1,6 @@
 // The `healthreport` command line: dispatches to a command and maps failures to exit code 2.
 import { analyzeCommand } from './analyze.js';
+import { runCommand } from './run.js';
 import { renderChecksJson, renderChecksTable } from './checks.js';
 import type { CliIO } from './io.js';
 import { EXIT, UsageError } from './io.js';
@@ -8,6 +9,7 @@ import { parseArgs } from 'node:util';
 export const USAGE = `Usage: healthreport <command> [options]
 
 Commands:
+  run       the controller: watch, analyze on change, write HealthReports, serve metrics
   analyze   analyze the live cluster, or dumps with -f, and print the findings
   checks    list the check catalogue (-o table|json)
 
@@ -32,6 +34,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     switch (command) {
       case 'analyze':
         return await analyzeCommand(rest, io);
+      case 'run':
+        return await runCommand(rest, io);
       case 'checks':
         return checksCommand(rest, io);
       case undefined:

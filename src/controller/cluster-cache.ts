@@ -6,24 +6,29 @@ import type { UnparseableObject } from '../model/parse.js';
 import type { Informer } from './informer.js';
 
 export class ClusterCache {
-  private readonly informers = new Map<KindName, Informer>();
+  /** One informer per kind, or one per watched namespace of a namespaced kind. */
+  private readonly informers = new Map<KindName, readonly Informer[]>();
 
-  add(informer: Informer): void {
-    this.informers.set(informer.kind, informer);
+  set(kind: KindName, informers: readonly Informer[]): void {
+    this.informers.set(kind, informers);
   }
 
-  remove(kind: KindName): Informer | undefined {
-    const informer = this.informers.get(kind);
+  remove(kind: KindName): readonly Informer[] {
+    const informers = this.informers.get(kind) ?? [];
     this.informers.delete(kind);
-    return informer;
+    return informers;
   }
 
-  informer(kind: KindName): Informer | undefined {
-    return this.informers.get(kind);
+  has(kind: KindName): boolean {
+    return this.informers.has(kind);
   }
 
-  all(): readonly Informer[] {
-    return [...this.informers.values()];
+  kinds(): KindName[] {
+    return [...this.informers.keys()];
+  }
+
+  all(): Informer[] {
+    return [...this.informers.values()].flat();
   }
 
   /** Every informer has listed once (forbidden kinds count as settled: they stay dormant). */
@@ -31,15 +36,20 @@ export class ClusterCache {
     return this.all().every((i) => i.state === 'synced' || i.state === 'forbidden');
   }
 
+  count(kind: KindName): number {
+    return (this.informers.get(kind) ?? []).reduce((sum, i) => sum + i.size, 0);
+  }
+
+  /** A kind is loaded when all of its informers have synced: a partial list would read as deletions. */
   snapshot(): ClusterSnapshot {
     const objects = new Map<KindName, readonly KubeObject[]>();
     const loadedKinds = new Set<KindName>();
     const unparseable: UnparseableObject[] = [];
-    for (const [kind, informer] of this.informers) {
-      if (!informer.synced) continue;
-      objects.set(kind, [...informer.list()]);
+    for (const [kind, informers] of this.informers) {
+      if (informers.length === 0 || !informers.every((i) => i.synced)) continue;
+      objects.set(kind, informers.flatMap((i) => [...i.list()]));
       loadedKinds.add(kind);
-      unparseable.push(...informer.unparseable());
+      for (const informer of informers) unparseable.push(...informer.unparseable());
     }
     return { objects, loadedKinds, unparseable };
   }

@@ -3,7 +3,7 @@
 // 410 Gone re-list and turn the difference into events. It never dies silently: every failure is
 // retried, counted and logged, and a kind that RBAC forbids is reported once and retried slowly.
 import type { Logger } from 'pino';
-import type { KindDescriptor, KindName, KindVariant } from '../model/kinds.js';
+import type { KindVariant } from '../model/kinds.js';
 import { apiVersionOf } from '../model/kinds.js';
 import type { KubeObject } from '../model/meta.js';
 import type { UnparseableObject } from '../model/parse.js';
@@ -20,18 +20,40 @@ export type InformerEvent =
 export type InformerState = 'starting' | 'synced' | 'forbidden' | 'stopped';
 
 export interface InformerHooks {
-  onEvent(kind: KindName, event: InformerEvent): void;
+  onEvent(kind: string, event: InformerEvent): void;
   /** Unparseable objects change the analysis too (ResourceUnparseable findings). */
-  onUnparseableChange?(kind: KindName): void;
-  onWatchEvent?(kind: KindName): void;
-  onRestart?(kind: KindName, reason: string): void;
-  onStateChange?(kind: KindName, state: InformerState): void;
+  onUnparseableChange?(kind: string): void;
+  onWatchEvent?(kind: string): void;
+  onRestart?(kind: string, reason: string): void;
+  onStateChange?(kind: string, state: InformerState): void;
+}
+
+export type CacheEntry =
+  | { readonly type: 'object'; readonly object: KubeObject }
+  | { readonly type: 'unparseable'; readonly error: UnparseableObject }
+  | { readonly type: 'ignored' };
+
+/** The model's parser: trimmed, typed objects of the kinds the analyzers read. */
+export function parseModelObject(raw: unknown): CacheEntry {
+  const outcome = parseObject(raw);
+  if (outcome.type === 'parsed') return { type: 'object', object: outcome.object };
+  return outcome.type === 'unparseable' ? outcome : { type: 'ignored' };
+}
+
+/** What an informer needs to know of the resource it watches (a KindDescriptor fits). */
+export interface WatchedResource {
+  readonly name: string;
+  readonly plural: string;
+  readonly namespaced: boolean;
+  readonly metadataOnly?: boolean;
 }
 
 export interface InformerOptions {
   readonly api: KubeGetter;
-  readonly descriptor: KindDescriptor;
-  readonly variant: KindVariant;
+  readonly descriptor: WatchedResource;
+  readonly variant: Pick<KindVariant, 'group' | 'version'>;
+  /** How raw objects become cached ones; the model's parser by default. */
+  readonly parse?: (raw: unknown) => CacheEntry;
   readonly namespace?: string;
   readonly hooks: InformerHooks;
   readonly log: Logger;
@@ -51,7 +73,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 export class Informer {
-  readonly kind: KindName;
+  readonly kind: string;
   private readonly objects = new Map<string, KubeObject>();
   private readonly bad = new Map<string, UnparseableObject>();
   private resourceVersion: string | undefined;
@@ -162,7 +184,7 @@ export class Informer {
 
   /** Applies one object; returns the event to emit, if any. */
   private apply(raw: unknown, deleted: boolean): InformerEvent | undefined {
-    const outcome = parseObject(this.normalise(raw));
+    const outcome = (this.options.parse ?? parseModelObject)(this.normalise(raw));
     if (outcome.type === 'ignored') return undefined;
     if (outcome.type === 'unparseable') {
       const key = `${outcome.error.namespace ?? ''}/${outcome.error.name}`;

@@ -43,7 +43,7 @@ export async function servedGroupVersions(api: KubeGetter): Promise<Set<string>>
   return served;
 }
 
-export function listPath(descriptor: KindDescriptor, variant: KindVariant, namespace?: string): string {
+export function listPath(descriptor: Pick<KindDescriptor, 'plural' | 'namespaced'>, variant: Pick<KindVariant, 'group' | 'version'>, namespace?: string): string {
   const root = variant.group ? `/apis/${variant.group}/${variant.version}` : `/api/${variant.version}`;
   const scope = descriptor.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
   return `${root}${scope}/${descriptor.plural}`;

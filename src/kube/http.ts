@@ -17,6 +17,8 @@ export class KubeRequestError extends Error {
 export interface KubeGetter {
   getJson(path: string, accept?: string): Promise<unknown>;
   getText(path: string): Promise<string>;
+  /** A write (POST, PUT, PATCH, DELETE) with a JSON body; the answer parsed. */
+  send(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body: unknown, contentType?: string): Promise<unknown>;
   /** A long-lived GET (a watch): lines of the body as they arrive. */
   stream(path: string, accept: string, onLine: (line: string) => void): WatchStream;
   readonly server: string;
@@ -48,8 +50,12 @@ export function kubeGetter(kc: KubeConfig, timeoutMs = 30_000): KubeGetter {
   }
   const transport = base.protocol === 'https:' ? https : http;
 
-  async function request(path: string, accept: string): Promise<{ status: number; body: string }> {
+  async function request(path: string, accept: string, write?: { method: string; body: string; contentType: string }): Promise<{ status: number; body: string }> {
     const options = await requestOptions(path, accept, timeoutMs);
+    if (write) {
+      options.method = write.method;
+      options.headers = { ...options.headers, 'Content-Type': write.contentType, 'Content-Length': Buffer.byteLength(write.body) };
+    }
     return new Promise((resolve, reject) => {
       const req = transport.request(options, (res) => {
         const chunks: Buffer[] = [];
@@ -59,7 +65,7 @@ export function kubeGetter(kc: KubeConfig, timeoutMs = 30_000): KubeGetter {
       });
       req.on('timeout', () => req.destroy(new Error(`GET ${path}: no answer from ${cluster!.server} within ${timeoutMs / 1000}s`)));
       req.on('error', reject);
-      req.end();
+      req.end(write?.body);
     });
   }
 
@@ -130,6 +136,11 @@ export function kubeGetter(kc: KubeConfig, timeoutMs = 30_000): KubeGetter {
       const { status, body } = await request(path, accept);
       if (status < 200 || status >= 300) throw failure(status, path, body);
       return JSON.parse(body) as unknown;
+    },
+    async send(method, path, body, contentType = 'application/json') {
+      const { status, body: text } = await request(path, 'application/json', { method, body: JSON.stringify(body), contentType });
+      if (status < 200 || status >= 300) throw failure(status, path, text);
+      return text ? (JSON.parse(text) as unknown) : undefined;
     },
     async getText(path) {
       const { status, body } = await request(path, 'text/plain, */*');

@@ -138,7 +138,7 @@ export const KIND_DESCRIPTORS: { readonly [K in KindName]: KindDescriptor<K> } =
 
 export const KIND_NAMES = Object.keys(KIND_DESCRIPTORS) as KindName[];
 
-export function apiVersionOf(variant: KindVariant): string {
+export function apiVersionOf(variant: Pick<KindVariant, 'group' | 'version'>): string {
   return variant.group ? `${variant.group}/${variant.version}` : variant.version;
 }
 

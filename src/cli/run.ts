@@ -1,0 +1,148 @@
+// `healthreport run`: the controller. Composition root: config -> logger -> metrics -> kube ->
+// manager -> HTTP servers -> leader election; SIGTERM/SIGINT -> graceful stop.
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { parseArgs } from 'node:util';
+import { CoordinationV1Api, KubeConfig } from '@kubernetes/client-node';
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import { loadControllerConfig } from '../config/controller.js';
+import type { ControllerConfig } from '../config/controller.js';
+import { LeaderElector, kubernetesLeaseClient } from '../controller/leader.js';
+import { Manager } from '../controller/manager.js';
+import { kubeGetter } from '../kube/http.js';
+import { createHttpServers } from '../server/http.js';
+import { createMetrics } from '../server/metrics.js';
+import type { CliIO } from './io.js';
+import { EXIT, UsageError } from './io.js';
+import { VERSION } from './version.js';
+
+export const RUN_USAGE = `Usage: healthreport run [options]
+
+Runs the controller: watches the cluster, writes HealthReports, serves metrics and health probes.
+
+Options:
+      --config FILE          controller configuration (YAML or JSON; every field has a default)
+      --kubeconfig FILE      kubeconfig (default: in-cluster, else $KUBECONFIG or ~/.kube/config)
+      --context NAME         kubeconfig context
+      --metrics-port N       /metrics port (default 8080, or the config's server.metricsPort)
+      --health-port N        /healthz and /readyz port (default 8081)
+      --leader-elect BOOL    true|false: elect a leader through a Lease (default true)
+      --namespace NS         watch only this namespace (repeatable; default all)
+      --log-level LEVEL      trace|debug|info|warn|error (default info)
+  -h, --help                 this help
+`;
+
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
+
+function portOption(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--${name} must be a port number; got ${JSON.stringify(value)}`);
+  return port;
+}
+
+export interface RunOptions {
+  /** Resolves when the controller should stop (signals); tests pass their own. */
+  readonly stopSignal?: Promise<string>;
+  readonly onStarted?: (info: { metricsPort: number; healthPort: number; manager: Manager }) => void;
+}
+
+function signalPromise(): Promise<string> {
+  return new Promise((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+}
+
+export async function runCommand(argv: readonly string[], io: CliIO, options: RunOptions = {}): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      config: { type: 'string' },
+      kubeconfig: { type: 'string' },
+      context: { type: 'string' },
+      'metrics-port': { type: 'string' },
+      'health-port': { type: 'string' },
+      'leader-elect': { type: 'string' },
+      namespace: { type: 'string', multiple: true },
+      'log-level': { type: 'string', default: 'info' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    io.stdout(RUN_USAGE);
+    return EXIT.ok;
+  }
+  const level = values['log-level'] ?? 'info';
+  if (!LOG_LEVELS.includes(level)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+  const leaderElect = values['leader-elect'];
+  if (leaderElect !== undefined && !['true', 'false'].includes(leaderElect)) throw new UsageError('--leader-elect must be true or false');
+
+  const loaded = await loadControllerConfig(values.config, { ...(io.env.POD_NAMESPACE ? { podNamespace: io.env.POD_NAMESPACE } : {}) });
+  const metricsPort = portOption('metrics-port', values['metrics-port']);
+  const healthPort = portOption('health-port', values['health-port']);
+  const config: ControllerConfig = {
+    ...loaded,
+    ...(values.namespace?.length ? { namespaces: values.namespace } : {}),
+    server: { metricsPort: metricsPort ?? loaded.server.metricsPort, healthPort: healthPort ?? loaded.server.healthPort },
+    leaderElection: { ...loaded.leaderElection, ...(leaderElect ? { enabled: leaderElect === 'true' } : {}) },
+  };
+
+  const log = pino({ level, base: { component: 'healthreport-operator', version: VERSION } }, pino.destination({ dest: 2, sync: false }));
+  const kc = new KubeConfig();
+  if (values.kubeconfig) kc.loadFromFile(values.kubeconfig);
+  else if (io.env.KUBERNETES_SERVICE_HOST) kc.loadFromCluster();
+  else kc.loadFromDefault();
+  if (values.context) kc.setCurrentContext(values.context);
+
+  const registry = new Registry();
+  const metrics = createMetrics(registry, { version: VERSION });
+  const api = kubeGetter(kc);
+  const manager = new Manager({ api, config, metrics, log });
+  const servers = createHttpServers({ registry, metricsPort: config.server.metricsPort, healthPort: config.server.healthPort, readiness: () => manager.readiness() });
+  const ports = await servers.start();
+  log.info({ server: api.server, ...ports, namespaces: config.namespaces, operatorNamespace: config.operatorNamespace }, 'starting');
+  try {
+    await manager.start();
+  } catch (error) {
+    await servers.stop();
+    throw new Error(`cannot reach the cluster at ${api.server}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+
+  let elector: LeaderElector | undefined;
+  if (config.leaderElection.enabled) {
+    const identity = `${io.env.POD_NAME ?? hostname()}-${randomBytes(4).toString('hex')}`;
+    elector = new LeaderElector({
+      identity,
+      client: kubernetesLeaseClient(kc.makeApiClient(CoordinationV1Api), config.operatorNamespace, config.leaderElection.leaseName),
+      leaseDurationMs: config.leaderElection.leaseDuration,
+      renewDeadlineMs: config.leaderElection.renewDeadline,
+      retryPeriodMs: config.leaderElection.retryPeriod,
+      onStartedLeading: () => {
+        log.info({ identity }, 'became the leader: writing reports');
+        manager.startLeading();
+      },
+      onStoppedLeading: () => {
+        log.warn({ identity }, 'lost leadership: keeping caches warm, writing nothing');
+        manager.stopLeading();
+      },
+      onNewLeader: (leader) => log.info({ leader }, 'another replica leads'),
+      onError: (error) => log.warn({ err: error instanceof Error ? error.message : String(error) }, 'leader election'),
+    });
+    elector.start();
+  } else {
+    manager.startLeading();
+  }
+  options.onStarted?.({ ...ports, manager });
+
+  const signal = await (options.stopSignal ?? signalPromise());
+  log.info({ signal }, 'stopping: finishing in-flight writes');
+  manager.stopLeading();
+  await manager.stop();
+  await elector?.stop();
+  await servers.stop();
+  log.info('stopped');
+  log.flush();
+  return EXIT.ok;
+}

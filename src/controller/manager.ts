@@ -1,0 +1,357 @@
+// The controller: informers feed a cluster cache; a change triggers an incremental analysis pass
+// (debounced, so bursts coalesce); subjects whose findings changed go to the work queue; workers
+// reconcile one subject at a time into its HealthReport, only on the leader. Time-based thresholds
+// are re-evaluated by a periodic pass over the cache, which costs no API request.
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { ANALYZERS } from '../analyzers/registry.js';
+import type { Analyzer } from '../analyzers/types.js';
+import type { ControllerConfig } from '../config/controller.js';
+import type { KubeGetter } from '../kube/http.js';
+import { KubeRequestError } from '../kube/http.js';
+import { servedGroupVersions } from '../input/live.js';
+import type { KindDescriptor, KindName } from '../model/kinds.js';
+import { KIND_DESCRIPTORS, KIND_NAMES, apiVersionOf } from '../model/kinds.js';
+import type { KubeObject } from '../model/meta.js';
+import { desiredHealthReport, healthyReportExpiry, parseStoredReport } from '../report/healthreport.js';
+import type { StoredReport } from '../report/healthreport.js';
+import { HEALTHREPORT_GROUP, HEALTHREPORT_PLURAL, HEALTHREPORT_VERSION } from '../report/healthreport-types.js';
+import { planReportWrite } from '../report/report-content.js';
+import { refKey } from '../report/report.js';
+import type { OperatorMetrics } from '../server/metrics.js';
+import type { Probe } from '../server/http.js';
+import { ClusterCache } from './cluster-cache.js';
+import { IncrementalAnalysis } from './incremental-analysis.js';
+import { Informer } from './informer.js';
+import type { CacheEntry, InformerHooks, WatchedResource } from './informer.js';
+import { WorkQueue } from './queue.js';
+import { controllerRateLimiter } from './rate-limiter.js';
+import { systemClock } from './clock.js';
+import { reportWriter } from './report-writer.js';
+import type { ReportWriter } from './report-writer.js';
+
+export interface ManagerOptions {
+  readonly api: KubeGetter;
+  readonly config: ControllerConfig;
+  readonly metrics: OperatorMetrics;
+  readonly log: Logger;
+  readonly analyzers?: readonly Analyzer[];
+  readonly now?: () => number;
+  /** Coalescing window of change bursts before an analysis pass. */
+  readonly debounceMs?: number;
+  /** Period of the pass that re-evaluates time-based thresholds on the cached objects. */
+  readonly recheckMs?: number;
+  readonly informerBackoff?: { readonly initialMs: number; readonly maxMs: number };
+}
+
+const CRD_RESOURCE: WatchedResource = { name: 'CustomResourceDefinition', plural: 'customresourcedefinitions', namespaced: false, metadataOnly: true };
+const REPORT_RESOURCE: WatchedResource = { name: 'HealthReport', plural: HEALTHREPORT_PLURAL, namespaced: true };
+
+/** Objects the controller keeps as they come (its own reports, CRD names): no model schema applies. */
+function keepAsIs(raw: unknown): CacheEntry {
+  const parsed = storedObject.safeParse(raw);
+  return parsed.success ? { type: 'object', object: { ...parsed.data, ...(raw as object) } } : { type: 'ignored' };
+}
+const storedObject = z.object({ apiVersion: z.string(), kind: z.string(), metadata: z.object({ name: z.string(), namespace: z.string().optional(), resourceVersion: z.string().optional() }) });
+
+export class Manager {
+  private readonly cache = new ClusterCache();
+  private readonly analysis: IncrementalAnalysis;
+  private readonly queue: WorkQueue;
+  private readonly writer: ReportWriter;
+  private readonly now: () => number;
+  private readonly storedBySubject = new Map<string, { report: StoredReport; raw: KubeObject }>();
+  private readonly subjectByReportName = new Map<string, string>();
+  private reportInformer: Informer | undefined;
+  private crdInformer: Informer | undefined;
+  private served = new Set<string>();
+  private changedKinds = new Set<KindName>();
+  private unparseableChanged = false;
+  private passTimer: NodeJS.Timeout | undefined;
+  private recheckTimer: NodeJS.Timeout | undefined;
+  private workers: Promise<void>[] = [];
+  private leading = false;
+  private stopping = false;
+  private firstPassDone = false;
+
+  constructor(private readonly options: ManagerOptions) {
+    this.now = options.now ?? Date.now;
+    this.analysis = new IncrementalAnalysis(options.analyzers ?? ANALYZERS, () => options.config.analysis);
+    const rl = options.config.rateLimit;
+    this.queue = new WorkQueue({
+      rateLimiter: controllerRateLimiter(systemClock, { baseBackoffMs: rl.backoffBase, maxBackoffMs: rl.backoffMax, qps: rl.qps, burst: rl.burst }),
+      onDepthChange: (depth) => options.metrics.queueDepth.set(depth),
+    });
+    this.writer = reportWriter(options.api, (operation, ok, status) =>
+      options.metrics.countReportWrite(operation, ok ? 'success' : status === 409 ? 'conflict' : 'error'),
+    );
+  }
+
+  get isLeader(): boolean {
+    return this.leading;
+  }
+
+  readiness(): Probe {
+    if (!this.reportInformer?.synced) return { ok: false, reason: 'HealthReport informer not synced' };
+    const pending = this.cache.all().filter((i) => i.state !== 'synced' && i.state !== 'forbidden');
+    if (pending.length) return { ok: false, reason: `waiting for ${pending.map((i) => i.kind).join(', ')}` };
+    if (!this.firstPassDone) return { ok: false, reason: 'first analysis pass pending' };
+    return { ok: true };
+  }
+
+  private hooks(): InformerHooks {
+    const { metrics, log } = this.options;
+    return {
+      onEvent: (kind) => this.changed(kind as KindName),
+      onUnparseableChange: () => {
+        this.unparseableChanged = true;
+        this.schedulePass();
+      },
+      onWatchEvent: (kind) => metrics.watchEvents.inc({ resource: kind }),
+      onRestart: (kind) => metrics.watchRestarts.inc({ resource: kind }),
+      onStateChange: (kind, state) => {
+        metrics.setResourceForbidden(kind, state === 'forbidden');
+        if (state === 'synced' || state === 'forbidden') this.changed(kind as KindName);
+        log.debug({ resource: kind, state }, 'informer state');
+      },
+    };
+  }
+
+  private informer(descriptor: WatchedResource, variant: { group: string; version: string }, namespace?: string, parse?: (raw: unknown) => CacheEntry, hooks = this.hooks()): Informer {
+    const informer = new Informer({
+      api: this.options.api,
+      descriptor,
+      variant,
+      hooks,
+      log: this.options.log,
+      ...(namespace ? { namespace } : {}),
+      ...(parse ? { parse } : {}),
+      ...(this.options.informerBackoff ? { backoff: this.options.informerBackoff } : {}),
+    });
+    informer.start();
+    return informer;
+  }
+
+  private startKind(kind: KindName): boolean {
+    const descriptor: KindDescriptor = KIND_DESCRIPTORS[kind];
+    const variant = descriptor.variants.find((v) => this.served.has(apiVersionOf(v)));
+    if (!variant || this.cache.has(kind)) return false;
+    const namespaces = this.options.config.namespaces;
+    // Node events live in `default`, cluster-scoped kinds have no namespace: watch them whole.
+    const scoped = descriptor.namespaced && namespaces.length > 0 ? namespaces : [undefined];
+    this.cache.set(kind, scoped.map((ns) => this.informer(descriptor, variant, ns)));
+    this.options.log.info({ resource: kind, version: apiVersionOf(variant), namespaces: scoped.filter(Boolean) }, 'watching');
+    return true;
+  }
+
+  private async stopKind(kind: KindName): Promise<void> {
+    const informers = this.cache.remove(kind);
+    await Promise.all(informers.map((i) => i.stop()));
+    this.options.log.info({ resource: kind }, 'stopped watching (API no longer served)');
+    this.changed(kind);
+  }
+
+  async start(): Promise<void> {
+    const { log, config } = this.options;
+    this.served = await servedGroupVersions(this.options.api);
+    for (const kind of KIND_NAMES) {
+      if (!this.startKind(kind) && !KIND_DESCRIPTORS[kind].optional && !this.cache.has(kind)) {
+        log.warn({ resource: kind }, 'not served by this cluster: its analyzers stay dormant');
+      }
+    }
+    const reportHooks: InformerHooks = {
+      onEvent: (_kind, event) => this.storedReportChanged(event.type === 'deleted' ? undefined : event.object, event.type === 'updated' ? event.old : event.type === 'deleted' ? event.object : undefined),
+      onWatchEvent: (kind) => this.options.metrics.watchEvents.inc({ resource: kind }),
+      onRestart: (kind) => this.options.metrics.watchRestarts.inc({ resource: kind }),
+    };
+    this.reportInformer = this.informer(REPORT_RESOURCE, { group: HEALTHREPORT_GROUP, version: HEALTHREPORT_VERSION }, undefined, keepAsIs, reportHooks);
+    // Optional kinds (Istio, cert-manager) come and go with their CRDs: follow the CRDs by name.
+    const crdHooks: InformerHooks = {
+      onEvent: () => void this.rediscover(),
+      onWatchEvent: (kind) => this.options.metrics.watchEvents.inc({ resource: kind }),
+      onRestart: (kind) => this.options.metrics.watchRestarts.inc({ resource: kind }),
+    };
+    this.crdInformer = this.informer(CRD_RESOURCE, { group: 'apiextensions.k8s.io', version: 'v1' }, undefined, keepAsIs, crdHooks);
+    this.recheckTimer = setInterval(() => this.schedulePass(true), this.options.recheckMs ?? 30_000);
+    this.recheckTimer.unref();
+    for (let i = 0; i < config.workers; i += 1) this.workers.push(this.work());
+    this.schedulePass(true);
+  }
+
+  private rediscovering: Promise<void> | undefined;
+
+  /** Re-reads discovery after a CRD change and starts or stops the optional kinds' informers. */
+  private rediscover(): Promise<void> {
+    this.rediscovering ??= (async () => {
+      try {
+        this.served = await servedGroupVersions(this.options.api);
+        for (const kind of KIND_NAMES) {
+          const servedNow = KIND_DESCRIPTORS[kind].variants.some((v) => this.served.has(apiVersionOf(v)));
+          if (servedNow && !this.cache.has(kind)) this.startKind(kind);
+          if (!servedNow && this.cache.has(kind)) await this.stopKind(kind);
+        }
+      } catch (error) {
+        this.options.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'discovery failed after a CRD change');
+      } finally {
+        this.rediscovering = undefined;
+      }
+    })();
+    return this.rediscovering;
+  }
+
+  private changed(kind: KindName): void {
+    this.changedKinds.add(kind);
+    this.schedulePass();
+  }
+
+  private fullPassPending = false;
+
+  private schedulePass(full = false): void {
+    if (full) this.fullPassPending = true;
+    if (this.passTimer || this.stopping) return;
+    this.passTimer = setTimeout(() => {
+      this.passTimer = undefined;
+      this.runPass();
+    }, this.options.debounceMs ?? 50);
+  }
+
+  private runPass(): void {
+    const { metrics, log } = this.options;
+    if (!this.cache.synced) {
+      // Analysing a half-listed cluster would report (and then retract) findings on missing objects.
+      this.schedulePass();
+      return;
+    }
+    const kinds = this.fullPassPending ? undefined : this.changedKinds;
+    const unparseable = this.unparseableChanged;
+    this.changedKinds = new Set();
+    this.fullPassPending = false;
+    this.unparseableChanged = false;
+    const pass = this.analysis.run(this.cache.snapshot(), this.now(), kinds, unparseable);
+    metrics.analysisDuration.observe(pass.durationMs / 1000);
+    for (const error of pass.errors) {
+      metrics.analyzerErrors.inc({ analyzer: error.analyzer });
+      log.error({ analyzer: error.analyzer, err: error.message }, 'analyzer failed');
+    }
+    for (const kind of this.cache.kinds()) metrics.cacheObjects.set({ resource: kind }, this.cache.count(kind));
+    if (!this.firstPassDone) {
+      this.firstPassDone = true;
+      log.info({ subjects: this.analysis.subjectKeys().length, ms: Math.round(pass.durationMs) }, 'first analysis pass done');
+      if (this.leading) this.enqueueAll();
+      return;
+    }
+    if (this.leading) for (const key of pass.changed) this.queue.add(key);
+  }
+
+  private storedReportChanged(object: KubeObject | undefined, old: KubeObject | undefined): void {
+    const previous = old ? parseStoredReport(old) : undefined;
+    if (previous) {
+      const key = refKey(previous.subject);
+      this.storedBySubject.delete(key);
+      this.subjectByReportName.delete(`${previous.namespace}/${previous.name}`);
+    }
+    const report = object ? parseStoredReport(object) : undefined;
+    if (report && object) {
+      const key = refKey(report.subject);
+      this.storedBySubject.set(key, { report, raw: object });
+      this.subjectByReportName.set(`${report.namespace}/${report.name}`, key);
+      // Someone edited or deleted our report: level-triggered, put it back as it should be.
+      if (this.leading && this.firstPassDone) this.queue.add(key);
+    } else if (previous && this.leading && this.firstPassDone) {
+      this.queue.add(refKey(previous.subject));
+    }
+  }
+
+  /** On leadership and after the first pass: every subject with findings, and every stored report (orphans). */
+  private enqueueAll(): void {
+    for (const key of this.analysis.subjectKeys()) this.queue.add(key);
+    for (const key of this.storedBySubject.keys()) this.queue.add(key);
+  }
+
+  startLeading(): void {
+    this.leading = true;
+    this.options.metrics.setLeader(true);
+    if (this.firstPassDone) this.enqueueAll();
+  }
+
+  stopLeading(): void {
+    this.leading = false;
+    this.options.metrics.setLeader(false);
+  }
+
+  private async work(): Promise<void> {
+    for (;;) {
+      const item = await this.queue.get();
+      if (item.type === 'shutdown') return;
+      try {
+        if (this.leading) await this.reconcile(item.key);
+        this.queue.forget(item.key);
+      } catch (error) {
+        const status = error instanceof KubeRequestError ? error.status : undefined;
+        this.options.log[status === 409 ? 'debug' : 'warn']({ subject: item.key, status, err: error instanceof Error ? error.message : String(error) }, 'reconcile failed: retrying with backoff');
+        this.queue.addRateLimited(item.key);
+      } finally {
+        this.queue.done(item.key);
+      }
+    }
+  }
+
+  /** Brings one subject's HealthReport to what its current findings say. */
+  private async reconcile(key: string): Promise<void> {
+    const { config, metrics, log } = this.options;
+    const stored = this.storedBySubject.get(key);
+    const current = this.analysis.subject(key) ?? (stored ? { subject: stored.report.subject, findings: [] } : undefined);
+    if (!current) return;
+    metrics.setSubjectFindings(current.subject, current.findings);
+    const now = this.now();
+    if (current.findings.length === 0) {
+      if (!stored) {
+        this.analysis.forgetResolved(key);
+        return;
+      }
+      const expiry = healthyReportExpiry(stored.report.status, config.reports.retention);
+      if (expiry !== undefined && now >= expiry) {
+        await this.writer.delete(stored.report.namespace, stored.report.name);
+        this.analysis.forgetResolved(key);
+        log.info({ subject: key, report: stored.report.name }, 'deleted the report of a subject healthy for the retention period');
+        return;
+      }
+      if (expiry !== undefined) this.queue.addAfter(key, expiry - now + 1000);
+    }
+    const desired = desiredHealthReport({
+      subject: current.subject,
+      findings: current.findings,
+      now,
+      operatorNamespace: config.operatorNamespace,
+      previousStatus: stored?.report.status,
+      bounds: { ...config.reports, maxEvidenceItemLength: config.analysis.evidence.maxItemLength },
+      naming: { collides: (name) => this.collides(name, current.subject.namespace ?? config.operatorNamespace, key) },
+    });
+    const plan = planReportWrite(stored?.raw, desired);
+    if (plan.type === 'create') {
+      await this.writer.create(desired);
+      log.info({ subject: key, report: desired.metadata.name, severity: desired.status.severity }, 'report created');
+    } else if (plan.type === 'update') {
+      let latest: unknown = stored?.raw;
+      if (plan.metadata) latest = await this.writer.updateMetadata(desired, latest);
+      if (plan.status) await this.writer.updateStatus(desired, latest);
+      log.info({ subject: key, report: desired.metadata.name, severity: desired.status.severity }, 'report updated');
+    }
+    if (current.findings.length === 0 && plan.type !== 'none') this.queue.addAfter(key, config.reports.retention + 1000);
+  }
+
+  private collides(name: string, namespace: string, key: string): boolean {
+    const owner = this.subjectByReportName.get(`${namespace}/${name}`);
+    return owner !== undefined && owner !== key;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.passTimer) clearTimeout(this.passTimer);
+    if (this.recheckTimer) clearInterval(this.recheckTimer);
+    // In-flight writes finish; then the watches stop.
+    await this.queue.shutdown();
+    await Promise.all(this.workers);
+    await Promise.all([...this.cache.all(), ...(this.reportInformer ? [this.reportInformer] : []), ...(this.crdInformer ? [this.crdInformer] : [])].map((i) => i.stop()));
+  }
+}
