@@ -22,7 +22,7 @@ export const podsNotStartingChecks = [
     area: 'Pods not starting',
     title: 'Pod requests more than any node can allocate',
     description:
-      'An unscheduled pod requests more of a resource (cpu, memory, ephemeral storage, GPUs or another extended resource) than the allocatable of every node its nodeSelector and required node affinity allow, so it can never be scheduled, however much is freed. The pod\'s request counts its containers and native sidecars together, or its largest init container when that is more; the evidence names the containers that alone exceed the largest node.',
+      'An unscheduled pod requests more of a resource (cpu, memory, ephemeral storage, GPUs or another extended resource) than the allocatable of every node its nodeSelector and required node affinity allow, so it can never be scheduled, however much is freed. The pod\'s request counts its containers and native sidecars together, or its largest init container when that is more; the evidence names the containers that alone exceed the largest node. A pod for which a node autoscaler has scaled up (TriggeredScaleUp, Nominated) is not reported: the autoscaler knows nodes that can hold it.',
     runbook: [
       'Compare the requests with the nodes\' allocatable: `kubectl get pod -n <namespace> <pod> -o jsonpath=\'{.spec.containers[*].resources}\'` and `kubectl describe nodes | grep -A6 Allocatable`',
       'Lower the requests to what a node can hold (a typo like `cpu: 40` for `400m` is common), or',

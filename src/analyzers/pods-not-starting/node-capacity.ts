@@ -3,10 +3,10 @@
 import type { Node, Pod } from '../../model/core.js';
 import { formatBytes, formatCores, parseQuantity } from '../../model/quantity.js';
 import { effectivePodResource } from '../nodes/pod-resources.js';
-import { objectRef } from '../evidence.js';
+import { eventsWithReason, objectRef } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
 import { hasNodeConstraints, nodeMatchesPod } from './node-affinity.js';
-import { OWNER_KINDS, isActivePod, podAgeMs, podName, specContainers } from './pod-state.js';
+import { OWNER_KINDS, SCALE_UP_REASONS, isActivePod, podAgeMs, podEvents, podName, specContainers } from './pod-state.js';
 
 function formatAmount(resource: string, amount: number): string {
   if (resource === 'cpu') return formatCores(amount);
@@ -45,6 +45,8 @@ export function findRequestsExceedingNodes(ctx: AnalysisContext): Finding[] {
     if (age === undefined || age < ctx.settings.thresholds.podUnschedulableAfter) continue;
     const resources = requestedResources(pod);
     if (resources.length === 0) continue;
+    // A node autoscaler that scales up for the pod knows a node group whose nodes can hold it.
+    if (eventsWithReason(podEvents(view, pod), SCALE_UP_REASONS).length > 0) continue;
     const candidates = nodes.filter((node) => nodeMatchesPod(pod, node));
     // No candidate at all is a selector problem, which PodUnschedulable reports.
     if (candidates.length === 0) continue;
@@ -102,6 +104,6 @@ export const podsRequestingMoreThanNodes: Analyzer = {
   description: 'Unscheduled pods whose resource requests exceed the allocatable of every node they may run on.',
   checks: ['PodRequestsExceedNodeCapacity'],
   reads: ['Pod', 'Node'],
-  optionalReads: [...OWNER_KINDS],
+  optionalReads: ['Event', ...OWNER_KINDS],
   analyze: findRequestsExceedingNodes,
 };

@@ -10,6 +10,9 @@ import type { Finding } from '../types.js';
 /** Waiting reasons of a container that cannot get its image. */
 export const IMAGE_PULL_REASONS: readonly string[] = ['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull'];
 
+/** Events of node autoscalers (cluster-autoscaler, Karpenter) that provision a node for the pod. */
+export const SCALE_UP_REASONS: readonly string[] = ['TriggeredScaleUp', 'Nominated'];
+
 /** Not terminated and not being deleted: a pod whose start still matters. */
 export function isActivePod(pod: Pod): boolean {
   return !isPodTerminal(pod) && !pod.metadata.deletionTimestamp;

@@ -3,11 +3,8 @@ import { findCondition } from '../../model/meta.js';
 import type { ObjectRef } from '../../model/meta.js';
 import { ageMs, eventEvidence, eventsWithReason, formatDuration, objectRef } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
-import { OWNER_KINDS, claimRefs, isActivePod, podEvents, podName } from './pod-state.js';
+import { OWNER_KINDS, SCALE_UP_REASONS, claimRefs, isActivePod, podEvents, podName } from './pod-state.js';
 import { describeCause, parseSchedulerMessage, summarizeCause } from './scheduler-message.js';
-
-/** Events of node autoscalers that provision a node for the pod. */
-const SCALE_UP_REASONS = ['TriggeredScaleUp', 'Nominated'];
 
 export function findUnschedulablePods(ctx: AnalysisContext): Finding[] {
   const { view, now } = ctx;

@@ -16,12 +16,13 @@ export const cases: readonly CheckCase[] = [
     expected: [],
   },
   {
-    name: 'unschedulable pods, one of them with requests no node can hold; not a pod being scheduled for 30s, nor one the autoscaler adds a node for',
+    name: 'unschedulable pods, one of them with requests no node can hold; not a pod being scheduled for 30s, nor one the autoscaler adds a node for; requests an autoscaled node group can hold are not "never schedulable"',
     fixtures: ['pods-not-starting/scheduling.yaml'],
     checks: ['PodUnschedulable', 'PodRequestsExceedNodeCapacity', 'PodPendingTooLong'],
     expected: [
       'PodUnschedulable Deployment/sched/api',
       'PodUnschedulable Deployment/sched/cache',
+      'PodUnschedulable Deployment/sched/render',
       'PodUnschedulable Deployment/sched/trainer',
       'PodRequestsExceedNodeCapacity Deployment/sched/cache',
       'PodRequestsExceedNodeCapacity Deployment/sched/trainer',
@@ -36,6 +37,7 @@ export const cases: readonly CheckCase[] = [
       'PodUnschedulable Deployment/sched/api',
       'PodUnschedulable Deployment/sched/batch',
       'PodUnschedulable Deployment/sched/cache',
+      'PodUnschedulable Deployment/sched/render',
       'PodUnschedulable Deployment/sched/trainer',
       'PodUnschedulable Deployment/sched/worker',
       'PodRequestsExceedNodeCapacity Deployment/sched/cache',
