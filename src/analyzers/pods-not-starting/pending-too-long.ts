@@ -50,6 +50,7 @@ function waitingOn(pod: Pod): string {
   for (const status of pod.status.initContainerStatuses ?? []) {
     const sidecar = pod.spec.initContainers?.find((c) => c.name === status.name)?.restartPolicy === 'Always';
     if (status.state?.terminated?.exitCode === 0 || (sidecar && status.started)) continue;
+    if (sidecar && status.state?.running) return `sidecar ${status.name} runs but has not passed its startup probe`;
     return `init container ${status.name} is ${status.state?.running ? 'still running' : (describeState(status.state) ?? 'not started')}`;
   }
   const waiting = (pod.status.containerStatuses ?? []).find((s) => s.state?.waiting);
@@ -84,7 +85,7 @@ export function findLongPendingPods(ctx: AnalysisContext): Finding[] {
         ...eventEvidence(warnings, ctx.settings.evidence.maxEvents),
       ],
       ...(pod.metadata.creationTimestamp ? { firstSeen: pod.metadata.creationTimestamp } : {}),
-      // Pending claims, or an init container crash-looping in the pod itself, explain it.
+      // Pending claims, or a crash-looping init container or unready sidecar of the pod itself, explain it.
       related: [objectRef(pod), ...claimRefs(pod)],
     });
   }

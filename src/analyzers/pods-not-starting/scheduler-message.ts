@@ -43,7 +43,7 @@ function classify(text: string): SchedulingCauseKind {
   if (/node affinity\/selector|node selector|didn't match node affinity/i.test(text)) return 'node-selector';
   if (/were unschedulable/i.test(text)) return 'cordoned';
   if (/not ready/i.test(text)) return 'node-not-ready';
-  if (/persistentvolumeclaim|volume|persistent ?volume/i.test(text)) return 'volume';
+  if (/persistentvolumeclaim|volume|free storage/i.test(text)) return 'volume';
   if (/pod affinity|anti-affinity|pod anti/i.test(text)) return 'pod-affinity';
   if (/topology spread/i.test(text)) return 'topology-spread';
   if (/free ports/i.test(text)) return 'host-port';

@@ -74,9 +74,10 @@ export function findVolumeMountFailures(ctx: AnalysisContext): Finding[] {
     const events = podEvents(view, pod).filter((e) => MOUNT_FAILURE_REASONS.includes(e.reason) && describeConfigError(e.message) === undefined);
     const claims = claimProblems(ctx, pod);
     if (events.length === 0 && claims.length === 0) continue;
-    const [latest] = events;
-    const volume = latest ? volumeOf(latest) : undefined;
-    const cause = claims[0]?.problem ?? (latest ? `${volume ? `volume ${volume}: ` : ''}${describeMountFailure(latest)}` : '');
+    // A Multi-Attach error says why the later mount timeouts happen: it is the cause to name.
+    const telling = events.find((e) => /Multi-Attach error/i.test(e.message)) ?? events[0];
+    const volume = telling ? volumeOf(telling) : undefined;
+    const cause = claims[0]?.problem ?? (telling ? `${volume ? `volume ${volume}: ` : ''}${describeMountFailure(telling)}` : '');
     findings.push({
       check: 'PodVolumeMountFailed',
       severity: 'critical',

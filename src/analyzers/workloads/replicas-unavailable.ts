@@ -26,6 +26,10 @@ function earliest(times: readonly (string | undefined)[]): string | undefined {
   return times.filter((t): t is string => Boolean(t)).sort()[0];
 }
 
+function latest(times: readonly (string | undefined)[]): string | undefined {
+  return times.filter((t): t is string => Boolean(t)).sort().at(-1);
+}
+
 function unreadyPods(pods: readonly Pod[]): Pod[] {
   return pods.filter((pod) => notReadySince(pod) !== undefined).sort((a, b) => (notReadySince(a) ?? '').localeCompare(notReadySince(b) ?? ''));
 }
@@ -48,10 +52,14 @@ function deploymentShortfalls(ctx: AnalysisContext): Shortfall[] {
     const unready = view.has('Pod') ? unreadyPods(view.podsMatching(d.metadata.namespace ?? '', d.spec.selector).filter((p) => !p.metadata.deletionTimestamp && p.status.phase !== 'Succeeded' && p.status.phase !== 'Failed')) : [];
     const availableCondition = findCondition(d.status.conditions, 'Available');
     const replicaFailure = findCondition(d.status.conditions, 'ReplicaFailure');
+    const podsSince = earliest(unready.map(notReadySince));
+    // When the not-ready pods account for the whole shortfall, it cannot be older than the first of
+    // them turning not ready; the later of that and the Available condition is the safe estimate.
+    const podsExplainAll = unready.length >= desired - available;
     const since =
       availableCondition?.status === 'False'
-        ? availableCondition.lastTransitionTime
-        : earliest([...unready.map(notReadySince), replicaFailure?.status === 'True' ? replicaFailure.lastTransitionTime : undefined]);
+        ? latest([availableCondition.lastTransitionTime, podsExplainAll ? podsSince : undefined])
+        : earliest([podsSince, replicaFailure?.status === 'True' ? replicaFailure.lastTransitionTime : undefined]);
     if (!since) continue;
     out.push({ workload: d, desired, available, unready, since, notes: availableCondition ? [`condition Available=${availableCondition.status}${availableCondition.reason ? ` (${availableCondition.reason})` : ''}`] : [] });
   }
