@@ -111,14 +111,21 @@ export const cases: readonly CheckCase[] = [
     name: 'long-pending pods without a more specific cause; an init container running for 5 minutes is within the threshold',
     fixtures: ['pods-not-starting/pending.yaml'],
     checks: ['PodPendingTooLong', 'PodUnschedulable'],
-    expected: ['PodPendingTooLong Job/pend/migrate', 'PodPendingTooLong Pod/pend/gated'],
+    expected: ['PodPendingTooLong Deployment/pend/vaulted', 'PodPendingTooLong Job/pend/migrate', 'PodPendingTooLong Pod/pend/gated'],
+  },
+  {
+    name: 'ten minutes later the replacement pod has been not ready for longer than the threshold',
+    fixtures: ['pods-not-starting/replicas.yaml'],
+    checks: ['WorkloadReplicasUnavailable'],
+    now: '2026-11-25T12:10:00Z',
+    expected: ['WorkloadReplicasUnavailable DaemonSet/avail/node-exporter', 'WorkloadReplicasUnavailable Deployment/avail/catalog', 'WorkloadReplicasUnavailable Deployment/avail/inventory', 'WorkloadReplicasUnavailable Deployment/avail/pricing'],
   },
   {
     name: 'a lower podPendingTooLongAfter threshold reports the slow init container too',
     fixtures: ['pods-not-starting/pending.yaml'],
     checks: ['PodPendingTooLong'],
     settings: { thresholds: { podPendingTooLongAfter: '4m' } },
-    expected: ['PodPendingTooLong Deployment/pend/slow', 'PodPendingTooLong Job/pend/migrate', 'PodPendingTooLong Pod/pend/gated'],
+    expected: ['PodPendingTooLong Deployment/pend/slow', 'PodPendingTooLong Deployment/pend/vaulted', 'PodPendingTooLong Job/pend/migrate', 'PodPendingTooLong Pod/pend/gated'],
   },
   {
     name: 'controllers that cannot create pods, on their top controller; a FailedCreate that is history is not reported',
@@ -139,7 +146,7 @@ export const cases: readonly CheckCase[] = [
     expected: ['WorkloadRolloutStuck Deployment/rollout/checkout', 'WorkloadRolloutStuck Deployment/rollout/search', 'WorkloadRolloutStuck StatefulSet/rollout/queue'],
   },
   {
-    name: 'unavailable replicas for long; not for 2 minutes, a DaemonSet pod on a cordoned node, a healthy StatefulSet or a completed Job',
+    name: 'unavailable replicas for long; not for 2 minutes, a replacement pod of 3 minutes, a DaemonSet pod on a cordoned node, a healthy StatefulSet or a completed Job',
     fixtures: ['pods-not-starting/replicas.yaml'],
     checks: ['WorkloadReplicasUnavailable', 'WorkloadRolloutStuck', 'PodPendingTooLong'],
     expected: ['WorkloadReplicasUnavailable DaemonSet/avail/node-exporter', 'WorkloadReplicasUnavailable Deployment/avail/inventory'],

@@ -71,6 +71,14 @@ describe('PodImagePullSecretMissing severity', () => {
   });
 });
 
+describe('PodVolumeMountFailed', () => {
+  it('names the Multi-Attach error rather than the later mount timeout', () => {
+    const f = finding('pods-not-starting/volumes.yaml', 'PodVolumeMountFailed', 'uploader');
+    expect(f.message).toContain('still attached to another node (Multi-Attach error)');
+    expect(f.related).toEqual([{ apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: 'vol', name: 'uploads' }]);
+  });
+});
+
 describe('PodConfigMissing', () => {
   it('names the missing key and where it is referenced', () => {
     const f = finding('pods-not-starting/config.yaml', 'PodConfigMissing', 'billing');
@@ -151,6 +159,7 @@ describe('PodPendingTooLong', () => {
       'Pod pend/migrate-q7w8e has been Pending for 25m: init container wait-for-db is still running.',
     );
     expect(finding('pods-not-starting/pending.yaml', 'PodPendingTooLong', 'gated').message).toContain('held by scheduling gates');
+    expect(finding('pods-not-starting/pending.yaml', 'PodPendingTooLong', 'vaulted').message).toContain('sidecar vault-agent runs but has not passed its startup probe');
   });
 });
 
