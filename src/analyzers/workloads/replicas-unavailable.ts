@@ -7,7 +7,7 @@ import { findCondition } from '../../model/meta.js';
 import { ageMs, formatDuration, objectRef } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
 import { stuckRollout, stuckStatefulSetRollout } from './rollout-stuck.js';
-import { controlledPods, notReadySince, podFailure, podRef } from './workload-pods.js';
+import { controlledPods, unreadySince, podFailure, podRef } from './workload-pods.js';
 
 const ROLLOUT_IN_PROGRESS = ['ReplicaSetUpdated', 'NewReplicaSetCreated', 'FoundNewReplicaSet'];
 
@@ -31,7 +31,7 @@ function latest(times: readonly (string | undefined)[]): string | undefined {
 }
 
 function unreadyPods(pods: readonly Pod[]): Pod[] {
-  return pods.filter((pod) => notReadySince(pod) !== undefined).sort((a, b) => (notReadySince(a) ?? '').localeCompare(notReadySince(b) ?? ''));
+  return pods.filter((pod) => unreadySince(pod) !== undefined).sort((a, b) => (unreadySince(a) ?? '').localeCompare(unreadySince(b) ?? ''));
 }
 
 function isGenerationObserved(obj: { metadata: { generation?: number | undefined }; status: { observedGeneration?: number | undefined } }): boolean {
@@ -46,13 +46,14 @@ function deploymentShortfalls(ctx: AnalysisContext): Shortfall[] {
     const available = d.status.availableReplicas ?? 0;
     if (d.metadata.deletionTimestamp || desired === 0 || available >= desired || !isGenerationObserved(d)) continue;
     const progressing = findCondition(d.status.conditions, 'Progressing');
+    // A rollout under way, or one past its deadline, is WorkloadRolloutStuck's to judge.
     if (progressing?.status === 'False') continue;
     if (progressing?.status === 'True' && ROLLOUT_IN_PROGRESS.includes(progressing.reason ?? '')) continue;
     if (stuckRollout(ctx, d)) continue;
     const unready = view.has('Pod') ? unreadyPods(view.podsMatching(d.metadata.namespace ?? '', d.spec.selector).filter((p) => !p.metadata.deletionTimestamp && p.status.phase !== 'Succeeded' && p.status.phase !== 'Failed')) : [];
     const availableCondition = findCondition(d.status.conditions, 'Available');
     const replicaFailure = findCondition(d.status.conditions, 'ReplicaFailure');
-    const podsSince = earliest(unready.map(notReadySince));
+    const podsSince = earliest(unready.map(unreadySince));
     // When the not-ready pods account for the whole shortfall, it cannot be older than the first of
     // them turning not ready; the later of that and the Available condition is the safe estimate.
     const podsExplainAll = unready.length >= desired - available;
@@ -77,7 +78,7 @@ function statefulSetShortfalls(ctx: AnalysisContext): Shortfall[] {
     if (stuckStatefulSetRollout(ctx, sts)) continue;
     // Ordered pod management creates pod N+1 only once pod N is ready: the not-ready pods date the shortfall.
     const unready = unreadyPods(controlledPods(view, sts));
-    const since = earliest(unready.map(notReadySince));
+    const since = earliest(unready.map(unreadySince));
     if (!since) continue;
     const rolling = sts.status.updateRevision && sts.status.currentRevision && sts.status.updateRevision !== sts.status.currentRevision;
     out.push({ workload: sts, desired, available, unready, since, notes: rolling ? [`rolling update from ${sts.status.currentRevision ?? ''} to ${sts.status.updateRevision ?? ''} in progress`] : [] });
@@ -101,7 +102,7 @@ function daemonSetShortfalls(ctx: AnalysisContext): Shortfall[] {
     });
     const own = unready.filter((pod) => !onBadNodes.includes(pod));
     if (desired - available - onBadNodes.length <= 0 || own.length === 0) continue;
-    const since = earliest(own.map(notReadySince));
+    const since = earliest(own.map(unreadySince));
     if (!since) continue;
     const notes = onBadNodes.length ? [`${onBadNodes.length} more pod(s) on not-ready or cordoned nodes not counted`] : [];
     out.push({ workload: ds, desired: desired - onBadNodes.length, available, unready: own, since, notes });
@@ -121,7 +122,7 @@ export function findUnavailableReplicas(ctx: AnalysisContext): Finding[] {
     const age = ageMs(s.since, now);
     if (age === undefined || age < ctx.settings.thresholds.replicasUnavailableAfter) continue;
     const { kind, metadata } = s.workload;
-    const failures = s.unready.map((pod) => ({ pod, failure: podFailure(pod) ?? `not ready since ${notReadySince(pod) ?? '?'}` }));
+    const failures = s.unready.map((pod) => ({ pod, failure: podFailure(pod) ?? `not ready since ${unreadySince(pod) ?? '?'}` }));
     const why = failures[0] ? ` (${failures.length === 1 ? `pod ${failures[0].pod.metadata.name}` : `${failures.length} pods not ready, e.g. ${failures[0].pod.metadata.name}`}: ${failures[0].failure})` : '';
     const related: ObjectRef[] = [...s.unready.map(podRef), objectRef(s.workload)];
     findings.push({

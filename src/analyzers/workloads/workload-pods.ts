@@ -25,7 +25,7 @@ export function podFailure(pod: Pod): string | undefined {
 }
 
 /** When the pod stopped (or never started) being ready; undefined for a ready pod. */
-export function notReadySince(pod: Pod): string | undefined {
+export function unreadySince(pod: Pod): string | undefined {
   const ready = findCondition(pod.status.conditions, 'Ready');
   if (ready?.status === 'True') return undefined;
   return ready?.lastTransitionTime ?? pod.metadata.creationTimestamp;
