@@ -286,6 +286,40 @@ describe('kwok Stages for failure scenarios (pod annotation e2e.sre.otomi.io/sce
     expect(pod.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('False');
   });
 
+  it('works through a pod template: a crash-looping Deployment leaves its Service without ready endpoints', async () => {
+    await k.apps.createNamespacedDeployment({
+      namespace: ns.name,
+      body: {
+        metadata: { name: 'broken' },
+        spec: {
+          replicas: 2,
+          selector: { matchLabels: { app: 'broken' } },
+          template: {
+            metadata: { labels: { app: 'broken' }, annotations: { 'e2e.sre.otomi.io/scenario': 'crashloop' } },
+            spec: { containers: [{ name: 'app', image: 'busybox:1.36', ports: [{ containerPort: 8080 }] }] },
+          },
+        },
+      },
+    });
+    await k.core.createNamespacedService({
+      namespace: ns.name,
+      body: { metadata: { name: 'broken' }, spec: { selector: { app: 'broken' }, ports: [{ port: 80, targetPort: 8080 }] } },
+    });
+    const pods = await waitFor('both broken pods crash-looping', async () => {
+      const items = (await k.core.listNamespacedPod({ namespace: ns.name, labelSelector: 'app=broken' })).items;
+      return items.length === 2 && items.every((p) => containerStatus(p)?.state?.waiting?.reason === 'CrashLoopBackOff') ? items : undefined;
+    });
+    const slices = await waitFor('EndpointSlice of service broken listing both pods', async () => {
+      const list = await k.discovery.listNamespacedEndpointSlice({ namespace: ns.name, labelSelector: 'kubernetes.io/service-name=broken' });
+      const endpoints = list.items.flatMap((x) => x.endpoints ?? []);
+      return endpoints.length === 2 ? endpoints : undefined;
+    });
+    expect(slices.every((e) => e.conditions?.ready === false)).toBe(true);
+    const dep = await k.apps.readNamespacedDeployment({ name: 'broken', namespace: ns.name });
+    expect(dep.status?.readyReplicas ?? 0).toBe(0);
+    expect(pods.every((p) => p.metadata?.ownerReferences?.[0]?.kind === 'ReplicaSet')).toBe(true);
+  });
+
   it('image-pull: container waiting in ImagePullBackOff, pod Pending', async () => {
     await scenarioPod('nopull', 'image-pull', 'registry.invalid/none:missing');
     const pod = await waitFor('nopull in ImagePullBackOff', async () => {
