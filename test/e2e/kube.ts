@@ -116,16 +116,22 @@ export async function applyProjectCrds(k: Kube): Promise<V1CustomResourceDefinit
   for (const crd of projectCrds()) {
     const name = crd.metadata?.name;
     if (!name) throw new Error('CRD without metadata.name in crds/');
-    try {
-      await k.apiext.createCustomResourceDefinition({ body: crd });
-    } catch (err) {
-      if (statusOf(err) !== 409) throw err;
+    // Test files (and other checkouts' runs) share the cluster and may apply
+    // the same CRD at the same moment: retry a replace that lost the race.
+    await waitFor(`CRD ${name} applied`, async () => {
+      try {
+        await k.apiext.createCustomResourceDefinition({ body: crd });
+        return true;
+      } catch (err) {
+        if (statusOf(err) !== 409) throw err;
+      }
       const current = await k.apiext.readCustomResourceDefinition({ name });
       await k.apiext.replaceCustomResourceDefinition({
         name,
         body: { ...crd, metadata: { ...crd.metadata, resourceVersion: current.metadata?.resourceVersion } },
       });
-    }
+      return true;
+    }, { timeoutMs: 20_000, intervalMs: 200 });
     applied.push(
       await waitFor(`CRD ${name} Established`, async () => {
         const got = await k.apiext.readCustomResourceDefinition({ name });
