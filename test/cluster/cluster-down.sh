@@ -34,5 +34,18 @@ for c in kwok kube-scheduler kube-controller-manager; do stop "$c" & done
 wait
 stop kube-apiserver
 stop etcd
+# Processes of this checkout's binary whose PID file is gone (e.g. .cluster/
+# was deleted while the cluster ran) would otherwise be left behind and keep
+# the ports; they are found by their command line, which names our binary.
+for proc in /proc/[0-9]*; do
+  cmd="$(tr '\0' ' ' 2>/dev/null <"$proc/cmdline" || true)"
+  if [[ $cmd == "$BIN "* ]]; then
+    pid="${proc#/proc/}"
+    echo "stopping unrecorded ${cmd%% --*} ($pid)"
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+done
 rm -rf "$CLUSTER_DIR/etcd" "$CLUSTER_DIR/pki" "$PIDS" "$CLUSTER_DIR"/*.kubeconfig "$KUBECONFIG_OUT" "$CLUSTER_DIR/stages.yaml"
 echo "local cluster is down"

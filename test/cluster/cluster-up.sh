@@ -47,12 +47,11 @@ if all_running; then
   print_usage
   exit 0
 fi
-if compgen -G "$PIDS/*.pid" >/dev/null; then
-  log "found a partly running cluster; stopping it first"
-  flock -u 9
-  "$here/cluster-down.sh"
-  flock 9
-fi
+# Whatever is left of an earlier cluster (a crashed component, processes
+# whose PID files were deleted) is stopped so that the ports are free.
+flock -u 9
+"$here/cluster-down.sh" >/dev/null
+flock 9
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 for p in "$ETCD_CLIENT_PORT" "$ETCD_PEER_PORT" "$APISERVER_PORT" "$KCM_PORT" "$SCHEDULER_PORT" "$KWOK_PORT"; do
