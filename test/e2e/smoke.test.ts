@@ -1,6 +1,6 @@
 // Smoke test of the test cluster itself: if these fail, every other e2e
 // scenario would fail for reasons unrelated to the operator.
-import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
+import { VersionApi, type V1ContainerStatus, type V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyProjectCrds, getTable, kube, statusOf, tempNamespace, waitFor, type Kube } from './kube.js';
 
@@ -24,6 +24,12 @@ function isReady(pod: V1Pod): boolean {
 }
 
 describe('workloads through the controller-manager, scheduler and kwok', () => {
+  it('reports a real Kubernetes version (the build stamps it; unstamped would be v0.0.0)', async () => {
+    const v = await k.kc.makeApiClient(VersionApi).getCode();
+    expect(v.gitVersion).toMatch(/^v1\.\d+\.\d+/);
+    expect(v.major).toBe('1');
+  });
+
   it('has Ready nodes', async () => {
     const nodes = await k.core.listNode();
     const ready = nodes.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
