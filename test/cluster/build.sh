@@ -11,7 +11,17 @@ out="${CLUSTER_DIR:-$root/.cluster}/bin"
 source "$here/versions.env"
 
 if ! command -v go >/dev/null; then
-  echo "Go >= 1.26 is required to build the local control plane (or point E2E_KUBECONFIG at an existing cluster)" >&2
+  echo "Go is required to build the local control plane (or point E2E_KUBECONFIG at an existing cluster)" >&2
+  exit 1
+fi
+
+# GOTOOLCHAIN=local: an older Go must fail here rather than fetch a newer
+# toolchain (a binary download) on its own.
+export GOTOOLCHAIN=local
+need="$(awk '$1 == "go" { print $2; exit }' "$here/go.mod")"
+have="$(go env GOVERSION)"; have="${have#go}"
+if [[ "$(printf '%s\n%s\n' "$need" "$have" | sort -V | head -n1)" != "$need" ]]; then
+  echo "Go >= $need is required to build the local control plane (found $have); or point E2E_KUBECONFIG at an existing cluster" >&2
   exit 1
 fi
 
