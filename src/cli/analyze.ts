@@ -84,10 +84,12 @@ export async function analyzeCommand(argv: readonly string[], io: CliIO): Promis
   const settings = await loadAnalysisSettings(values.config);
 
   let snapshot: ClusterSnapshot;
+  let view: ClusterView;
   let extra: ExtraEvidence = {};
   if (values.filename?.length) {
     const { objects } = await loadDumpFiles(values.filename);
     snapshot = snapshotOf(objects);
+    view = new ClusterView(snapshot);
   } else {
     const kc = new KubeConfig();
     const kubeconfig = values.kubeconfig ?? io.env.KUBECONFIG;
@@ -107,8 +109,8 @@ export async function analyzeCommand(argv: readonly string[], io: CliIO): Promis
     }
     for (const note of live.notes) io.stderr(`note: ${note}\n`);
     snapshot = live.snapshot;
+    view = new ClusterView(snapshot);
     if (values.logs) {
-      const view = new ClusterView(snapshot);
       const tailLines = settings.evidence.maxLogLines;
       const [previousLogs, dnsLogs] = await Promise.all([
         fetchLogs(api, crashedContainers(view.list('Pod')), { previous: true, tailLines }),
@@ -123,7 +125,6 @@ export async function analyzeCommand(argv: readonly string[], io: CliIO): Promis
     io.stderr(`warning: skipped ${bad.kind || 'object'} ${bad.namespace ? `${bad.namespace}/` : ''}${bad.name}: field ${bad.field}: ${bad.problem}\n`);
   }
 
-  const view = new ClusterView(snapshot);
   const run = runAnalyzers(view, ANALYZERS, { settings, now, extra });
   for (const error of run.errors) io.stderr(`error: analyzer ${error.analyzer} failed: ${error.message}\n`);
   const report = buildAnalysisReport(run.findings, {
