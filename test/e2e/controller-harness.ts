@@ -1,0 +1,155 @@
+// The controller (`healthreport run`) started in-process against the e2e cluster, plus what
+// scenario tests assert on: HealthReports as the API server stores them and the
+// healthreport_finding series of /metrics.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+import { runCommand } from '../../src/cli/run.js';
+import type { Manager } from '../../src/controller/manager.js';
+import { statusOf, waitFor, type Kube } from './kube.js';
+
+export const REPORT_GROUP = 'sre.otomi.io';
+export const REPORT_VERSION = 'v1alpha1';
+export const REPORT_PLURAL = 'healthreports';
+
+/** The parts of a stored HealthReport the scenarios read. */
+export interface StoredHealthReport {
+  metadata: { name: string; namespace: string; labels?: Record<string, string> };
+  spec: { subject: { apiVersion?: string; kind: string; namespace?: string; name: string; uid?: string } };
+  status?: {
+    severity?: string;
+    topCheck?: string;
+    summary?: { critical: number; warning: number; info: number; total: number };
+    findings?: { check: string; severity: string; object: { kind: string; namespace?: string; name: string; container?: string }; message: string; evidence?: string[] }[];
+  };
+}
+
+export interface ControllerOptions {
+  /** Watched namespaces (empty: all). */
+  readonly namespaces: readonly string[];
+  /** Where reports on cluster-scoped subjects go. */
+  readonly operatorNamespace: string;
+  /** analysis.thresholds of the config file, e.g. `{podUnschedulableAfter: '0s'}`. */
+  readonly thresholds?: Readonly<Record<string, string | number>>;
+}
+
+export interface ControllerUnderTest {
+  readonly manager: Manager;
+  readonly metricsUrl: string;
+  readonly readyUrl: string;
+  /** The /metrics text. */
+  metrics(): Promise<string>;
+  /** Stops the controller as SIGTERM would; resolves to its exit code. */
+  stop(): Promise<number>;
+}
+
+/**
+ * Runs `healthreport run` with a temporary config file (leader election off, ports chosen by the
+ * OS) and resolves once /readyz answers 200, i.e. every informer has synced and the first
+ * analysis pass is done.
+ */
+export async function startController(options: ControllerOptions): Promise<ControllerUnderTest> {
+  const config = join(mkdtempSync(join(tmpdir(), 'healthreport-e2e-')), 'config.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      namespaces: options.namespaces,
+      operatorNamespace: options.operatorNamespace,
+      leaderElection: { enabled: false },
+      analysis: { thresholds: options.thresholds ?? {} },
+    }),
+  );
+  let started!: (info: { metricsPort: number; healthPort: number; manager: Manager }) => void;
+  const ports = new Promise<{ metricsPort: number; healthPort: number; manager: Manager }>((resolve) => (started = resolve));
+  let stop!: (signal: string) => void;
+  const stopSignal = new Promise<string>((resolve) => (stop = resolve));
+  const finished = runCommand(
+    ['--kubeconfig', inject('kubeconfig'), '--config', config, '--metrics-port', '0', '--health-port', '0', '--log-level', 'warn'],
+    { stdout: () => {}, stderr: (t) => process.stderr.write(t), color: false, env: {} },
+    { stopSignal, onStarted: (p) => started(p) },
+  );
+  const { metricsPort, healthPort, manager } = await Promise.race([ports, finished.then((code) => Promise.reject(new Error(`run exited ${code}`)))]);
+  const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
+  const readyUrl = `http://127.0.0.1:${healthPort}/readyz`;
+  await waitFor('the controller to be ready', async () => ((await fetch(readyUrl)).status === 200 ? true : undefined));
+  return {
+    manager,
+    metricsUrl,
+    readyUrl,
+    metrics: async () => (await fetch(metricsUrl)).text(),
+    stop: () => {
+      stop('test done');
+      return finished;
+    },
+  };
+}
+
+export async function readReport(k: Kube, namespace: string, name: string): Promise<StoredHealthReport | undefined> {
+  try {
+    return (await k.custom.getNamespacedCustomObject({ group: REPORT_GROUP, version: REPORT_VERSION, namespace, plural: REPORT_PLURAL, name })) as StoredHealthReport;
+  } catch (err) {
+    if (statusOf(err) === 404) return undefined;
+    throw err;
+  }
+}
+
+export const checksOf = (report: StoredHealthReport | undefined): string[] => (report?.status?.findings ?? []).map((f) => f.check);
+
+/** Waits until the report exists and lists `check`; returns it. */
+export function waitForFinding(k: Kube, namespace: string, name: string, check: string, timeoutMs = 30_000): Promise<StoredHealthReport> {
+  return waitFor(
+    `report ${namespace}/${name} with ${check}`,
+    async () => {
+      const report = await readReport(k, namespace, name);
+      return checksOf(report).includes(check) ? report : undefined;
+    },
+    { timeoutMs, intervalMs: 200 },
+  );
+}
+
+/** Waits until the report no longer lists `check` (it stays, Healthy, for the retention period). */
+export function waitForCleared(k: Kube, namespace: string, name: string, check: string, timeoutMs = 30_000): Promise<StoredHealthReport> {
+  return waitFor(
+    `report ${namespace}/${name} without ${check}`,
+    async () => {
+      const report = await readReport(k, namespace, name);
+      return report && !checksOf(report).includes(check) ? report : undefined;
+    },
+    { timeoutMs, intervalMs: 200 },
+  );
+}
+
+/** The label sets of every healthreport_finding series in a /metrics text. */
+export function findingSeries(metricsText: string): Record<string, string>[] {
+  const series: Record<string, string>[] = [];
+  for (const line of metricsText.split('\n')) {
+    const match = /^healthreport_finding\{(.*)\} 1$/.exec(line);
+    if (!match?.[1]) continue;
+    const labels: Record<string, string> = {};
+    for (const [, key, value] of match[1].matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) if (key) labels[key] = value ?? '';
+    series.push(labels);
+  }
+  return series;
+}
+
+const matches = (labels: Record<string, string>, wanted: Readonly<Record<string, string>>): boolean =>
+  Object.entries(wanted).every(([key, value]) => labels[key] === value);
+
+/** Waits for a healthreport_finding series carrying all of `wanted`'s labels; returns its labels. */
+export function waitForSeries(controller: ControllerUnderTest, wanted: Readonly<Record<string, string>>, timeoutMs = 30_000): Promise<Record<string, string>> {
+  return waitFor(
+    `a healthreport_finding series ${JSON.stringify(wanted)}`,
+    async () => findingSeries(await controller.metrics()).find((labels) => matches(labels, wanted)),
+    { timeoutMs, intervalMs: 200 },
+  );
+}
+
+/** Waits until no healthreport_finding series carries all of `wanted`'s labels. */
+export function waitForNoSeries(controller: ControllerUnderTest, wanted: Readonly<Record<string, string>>, timeoutMs = 30_000): Promise<true> {
+  return waitFor(
+    `the healthreport_finding series ${JSON.stringify(wanted)} to be removed`,
+    async () => (findingSeries(await controller.metrics()).some((labels) => matches(labels, wanted)) ? undefined : true),
+    { timeoutMs, intervalMs: 200 },
+  );
+}
