@@ -91,9 +91,13 @@ export async function runCommand(argv: readonly string[], io: CliIO, options: Ru
 
   const log = pino({ level, base: { component: 'healthreport-operator', version: VERSION } }, pino.destination({ dest: 2, sync: false }));
   const kc = new KubeConfig();
-  if (values.kubeconfig) kc.loadFromFile(values.kubeconfig);
-  else if (io.env.KUBERNETES_SERVICE_HOST) kc.loadFromCluster();
-  else kc.loadFromDefault();
+  try {
+    if (values.kubeconfig) kc.loadFromFile(values.kubeconfig);
+    else if (io.env.KUBERNETES_SERVICE_HOST) kc.loadFromCluster();
+    else kc.loadFromDefault();
+  } catch (error) {
+    throw new Error(`cannot load the kubeconfig${values.kubeconfig ? ` ${values.kubeconfig}` : ''}: ${error instanceof Error ? error.message : String(error)}`);
+  }
   if (values.context) kc.setCurrentContext(values.context);
 
   const registry = new Registry();
