@@ -102,7 +102,8 @@ export async function runCommand(argv: readonly string[], io: CliIO, options: Ru
 
   const registry = new Registry();
   const metrics = createMetrics(registry, { version: VERSION });
-  const api = kubeGetter(kc);
+  // Counts what the controller asks of the API server (the leader Lease, renewed by client-node, aside).
+  const api = kubeGetter(kc, undefined, { onRequest: (verb) => metrics.apiRequests.inc({ verb }) });
   const manager = new Manager({ api, config, metrics, log });
   const servers = createHttpServers({ registry, metricsPort: config.server.metricsPort, healthPort: config.server.healthPort, readiness: () => manager.readiness() });
   const ports = await servers.start();
@@ -132,7 +133,12 @@ export async function runCommand(argv: readonly string[], io: CliIO, options: Ru
         manager.stopLeading();
       },
       onNewLeader: (leader) => log.info({ leader }, 'another replica leads'),
-      onError: (error) => log.warn({ err: error instanceof Error ? error.message : String(error) }, 'leader election'),
+      onError: (error) => {
+        // The usual cause of a 404 here: the lease's namespace does not exist.
+        const code = typeof error === 'object' && error !== null && 'code' in error ? (error as { code: unknown }).code : undefined;
+        if (code === 404) log.error({ namespace: config.operatorNamespace }, 'leader election: the operator namespace does not exist; create it or set operatorNamespace / POD_NAMESPACE');
+        else log.warn({ err: error instanceof Error ? error.message.split('\n')[0] : String(error) }, 'leader election failed: retrying');
+      },
     });
     elector.start();
   } else {
