@@ -30,7 +30,29 @@ export interface WatchStream {
   abort(): void;
 }
 
-export function kubeGetter(kc: KubeConfig, timeoutMs = 30_000): KubeGetter {
+/** The Kubernetes verb of a request, as the API server's audit log and metrics name it. */
+export type RequestVerb = 'list' | 'get' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'discovery';
+
+const WRITE_VERBS = { POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' } as const;
+
+/**
+ * The verb of a GET from its path: a collection is a LIST, a named object (or its subresource) a
+ * GET, /api and /apis paths without a resource discovery.
+ */
+export function readVerb(path: string): RequestVerb {
+  const segments = (path.split('?')[0] ?? '').split('/').filter(Boolean);
+  let rest = segments[0] === 'api' ? segments.slice(2) : segments[0] === 'apis' ? segments.slice(3) : [];
+  if (rest.length === 0) return 'discovery';
+  if (rest[0] === 'namespaces' && rest.length >= 3) rest = rest.slice(2);
+  return rest.length === 1 ? 'list' : 'get';
+}
+
+export interface KubeGetterOptions {
+  /** Told of every request as it is sent (a request counter for the operator's metrics). */
+  readonly onRequest?: (verb: RequestVerb) => void;
+}
+
+export function kubeGetter(kc: KubeConfig, timeoutMs = 30_000, getterOptions: KubeGetterOptions = {}): KubeGetter {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error('the kubeconfig has no current cluster (set a context with kubectl config use-context)');
   const base = new URL(cluster.server);
@@ -52,6 +74,7 @@ export function kubeGetter(kc: KubeConfig, timeoutMs = 30_000): KubeGetter {
 
   async function request(path: string, accept: string, write?: { method: string; body: string; contentType: string }): Promise<{ status: number; body: string }> {
     const options = await requestOptions(path, accept, timeoutMs);
+    getterOptions.onRequest?.(write ? WRITE_VERBS[write.method as keyof typeof WRITE_VERBS] : readVerb(path));
     if (write) {
       options.method = write.method;
       options.headers = { ...options.headers, 'Content-Type': write.contentType, 'Content-Length': Buffer.byteLength(write.body) };
@@ -88,6 +111,7 @@ export function kubeGetter(kc: KubeConfig, timeoutMs = 30_000): KubeGetter {
       // (plus slack) is dead, so the socket timeout is generous rather than infinite.
       const options = await requestOptions(path, accept, 10 * 60_000);
       if (aborted) return;
+      getterOptions.onRequest?.('watch');
       await new Promise<void>((resolve, reject) => {
         const req = transport.request(options, (res) => {
           if ((res.statusCode ?? 0) < 200 || (res.statusCode ?? 0) >= 300) {
