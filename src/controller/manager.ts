@@ -47,6 +47,36 @@ export interface ManagerOptions {
 const CRD_RESOURCE: WatchedResource = { name: 'CustomResourceDefinition', plural: 'customresourcedefinitions', namespaced: false, metadataOnly: true };
 const REPORT_RESOURCE: WatchedResource = { name: 'HealthReport', plural: HEALTHREPORT_PLURAL, namespaced: true };
 
+const resourceKey = (apiVersion: string, plural: string): string => `${apiVersion}/${plural}`;
+
+/**
+ * The resources (`apiVersion/plural`) the API server serves of the kinds the analyzers read. A group
+ * version says too little: its CRDs are installed one by one (an Istio without the Sidecar CRD, a
+ * cert-manager of a release without one kind), and an informer on a resource that is not served
+ * would retry its LIST (404) forever and keep the cache from ever counting as synced.
+ */
+async function servedResources(api: KubeGetter): Promise<Set<string>> {
+  const groupVersions = await servedGroupVersions(api);
+  const wanted = new Set(KIND_NAMES.flatMap((kind) => KIND_DESCRIPTORS[kind].variants.map(apiVersionOf)).filter((gv) => groupVersions.has(gv)));
+  const served = new Set<string>();
+  await Promise.all([...wanted].map(async (gv) => {
+    let list: unknown;
+    try {
+      list = await api.getJson(gv.includes('/') ? `/apis/${gv}` : `/api/${gv}`);
+    } catch (error) {
+      // Removed since the group list was read, or an aggregated API that is down: not served now.
+      if (error instanceof KubeRequestError && error.status !== 403 && error.status !== 401) return;
+      throw error;
+    }
+    const resources = (list as { resources?: unknown } | undefined)?.resources;
+    for (const resource of Array.isArray(resources) ? resources : []) {
+      const name = (resource as { name?: unknown }).name;
+      if (typeof name === 'string' && !name.includes('/')) served.add(resourceKey(gv, name));
+    }
+  }));
+  return served;
+}
+
 /** Objects the controller keeps as they come (its own reports, CRD names): no model schema applies. */
 function keepAsIs(raw: unknown): CacheEntry {
   const parsed = storedObject.safeParse(raw);
@@ -132,9 +162,13 @@ export class Manager {
     return informer;
   }
 
+  private servedVariant(descriptor: KindDescriptor): KindDescriptor['variants'][number] | undefined {
+    return descriptor.variants.find((v) => this.served.has(resourceKey(apiVersionOf(v), descriptor.plural)));
+  }
+
   private startKind(kind: KindName): boolean {
     const descriptor: KindDescriptor = KIND_DESCRIPTORS[kind];
-    const variant = descriptor.variants.find((v) => this.served.has(apiVersionOf(v)));
+    const variant = this.servedVariant(descriptor);
     if (!variant || this.cache.has(kind)) return false;
     const namespaces = this.options.config.namespaces;
     // Node events live in `default`, cluster-scoped kinds have no namespace: watch them whole.
@@ -153,7 +187,7 @@ export class Manager {
 
   async start(): Promise<void> {
     const { log, config } = this.options;
-    this.served = await servedGroupVersions(this.options.api);
+    this.served = await servedResources(this.options.api);
     for (const kind of KIND_NAMES) {
       if (!this.startKind(kind) && !KIND_DESCRIPTORS[kind].optional && !this.cache.has(kind)) {
         log.warn({ resource: kind }, 'not served by this cluster: its analyzers stay dormant');
@@ -179,22 +213,30 @@ export class Manager {
   }
 
   private rediscovering: Promise<void> | undefined;
+  private rediscoverAgain = false;
 
   /** Re-reads discovery after a CRD change and starts or stops the optional kinds' informers. */
   private rediscover(): Promise<void> {
-    this.rediscovering ??= (async () => {
-      try {
-        this.served = await servedGroupVersions(this.options.api);
-        for (const kind of KIND_NAMES) {
-          const servedNow = KIND_DESCRIPTORS[kind].variants.some((v) => this.served.has(apiVersionOf(v)));
-          if (servedNow && !this.cache.has(kind)) this.startKind(kind);
-          if (!servedNow && this.cache.has(kind)) await this.stopKind(kind);
+    if (this.rediscovering) {
+      // A CRD becomes Established (and served) after the event that started this round: look again.
+      this.rediscoverAgain = true;
+      return this.rediscovering;
+    }
+    this.rediscovering = (async () => {
+      do {
+        this.rediscoverAgain = false;
+        try {
+          this.served = await servedResources(this.options.api);
+          for (const kind of KIND_NAMES) {
+            const servedNow = this.servedVariant(KIND_DESCRIPTORS[kind]) !== undefined;
+            if (servedNow && !this.cache.has(kind)) this.startKind(kind);
+            if (!servedNow && this.cache.has(kind)) await this.stopKind(kind);
+          }
+        } catch (error) {
+          this.options.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'discovery failed after a CRD change');
         }
-      } catch (error) {
-        this.options.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'discovery failed after a CRD change');
-      } finally {
-        this.rediscovering = undefined;
-      }
+      } while (this.rediscoverAgain && !this.stopping);
+      this.rediscovering = undefined;
     })();
     return this.rediscovering;
   }
