@@ -1,9 +1,10 @@
 // The controller (`healthreport run`) started in-process against the e2e cluster, plus what
 // scenario tests assert on: HealthReports as the API server stores them and the
 // healthreport_finding series of /metrics.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { loadAllYaml, type V1CustomResourceDefinition } from '@kubernetes/client-node';
 import { inject } from 'vitest';
 import { runCommand } from '../../src/cli/run.js';
 import type { Manager } from '../../src/controller/manager.js';
@@ -152,4 +153,52 @@ export function waitForNoSeries(controller: ControllerUnderTest, wanted: Readonl
     async () => (findingSeries(await controller.metrics()).some((labels) => matches(labels, wanted)) ? undefined : true),
     { timeoutMs, intervalMs: 200 },
   );
+}
+
+/** The CRDs of a file under test/e2e/fixtures/crds/ (parsed with loadAllYaml, see projectCrds). */
+export function fixtureCrds(file: string): V1CustomResourceDefinition[] {
+  const text = readFileSync(resolve(import.meta.dirname, 'fixtures/crds', file), 'utf8');
+  return (loadAllYaml(text) as unknown[]).filter((doc): doc is V1CustomResourceDefinition => (doc as { kind?: string } | null)?.kind === 'CustomResourceDefinition');
+}
+
+/** Names of those CRDs that the cluster already has. */
+export async function existingCrds(k: Kube, crds: readonly V1CustomResourceDefinition[]): Promise<string[]> {
+  const names = new Set((await k.apiext.listCustomResourceDefinition()).items.map((crd) => crd.metadata?.name));
+  return crds.map((crd) => crd.metadata?.name ?? '').filter((name) => names.has(name));
+}
+
+/** Creates each CRD (an existing one is left as it is) and waits until all are Established. */
+export async function installCrds(k: Kube, crds: readonly V1CustomResourceDefinition[]): Promise<void> {
+  for (const crd of crds) {
+    await k.apiext.createCustomResourceDefinition({ body: crd }).catch((err: unknown) => {
+      if (statusOf(err) !== 409) throw err;
+    });
+  }
+  for (const crd of crds) {
+    const name = crd.metadata?.name ?? '';
+    await waitFor(`CRD ${name} Established`, async () => {
+      const got = await k.apiext.readCustomResourceDefinition({ name });
+      return got.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ? true : undefined;
+    }, { timeoutMs: 20_000, intervalMs: 100 });
+  }
+}
+
+/** Deletes the named CRDs and waits until they are gone (their custom objects go with them). */
+export async function removeCrds(k: Kube, names: readonly string[]): Promise<void> {
+  for (const name of names) {
+    await k.apiext.deleteCustomResourceDefinition({ name }).catch((err: unknown) => {
+      if (statusOf(err) !== 404) throw err;
+    });
+  }
+  for (const name of names) {
+    await waitFor(`CRD ${name} to be deleted`, async () =>
+      (await k.apiext.readCustomResourceDefinition({ name }).then(() => false, (err: unknown) => statusOf(err) === 404)) ? true : undefined,
+    { timeoutMs: 60_000, intervalMs: 200 });
+  }
+}
+
+/** The value of `healthreport_cache_objects{resource=...}`, or undefined while the kind is not watched. */
+export function cacheObjects(metricsText: string, resource: string): number | undefined {
+  const match = new RegExp(`^healthreport_cache_objects\\{resource="${resource}"\\} (\\d+)$`, 'm').exec(metricsText);
+  return match?.[1] === undefined ? undefined : Number(match[1]);
 }
