@@ -181,6 +181,8 @@ export class Manager {
   private async stopKind(kind: KindName): Promise<void> {
     const informers = this.cache.remove(kind);
     await Promise.all(informers.map((i) => i.stop()));
+    // The gauge is set per pass for the kinds still watched only: a stale count would claim a watch.
+    this.options.metrics.cacheObjects.remove({ resource: kind });
     this.options.log.info({ resource: kind }, 'stopped watching (API no longer served)');
     this.changed(kind);
   }
