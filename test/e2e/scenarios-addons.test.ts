@@ -134,6 +134,37 @@ describe('Istio and cert-manager scenarios', () => {
   });
 });
 
+describe('Istio and cert-manager removed at run time', () => {
+  it('stops watching their kinds when the CRDs are deleted, drops their series, and goes on analysing the rest', async (ctx) => {
+    if (preexisting.length > 0) ctx.skip(`CRDs ${preexisting.join(', ')} existed before this file ran: they are not this test's to delete`);
+    await installCrds(k, CRDS);
+    await k.custom.createNamespacedCustomObject({
+      ...ISTIO,
+      namespace: ns.name,
+      plural: 'virtualservices',
+      body: { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'legacy' }, spec: { hosts: ['legacy'], http: [{ route: [{ destination: { host: 'legacy-backend' } }] }] } },
+    });
+    await waitForSeries(controller, { namespace: ns.name, subject_kind: 'VirtualService', subject_name: 'legacy', check: 'IstioVirtualServiceHostNotFound' });
+
+    // Deleting a CRD deletes its objects, then the API stops serving the resource.
+    await removeCrds(k, CRDS.map((crd) => crd.metadata?.name ?? ''));
+    await waitForNoSeries(controller, { subject_kind: 'VirtualService', subject_name: 'legacy' });
+    for (const kind of ['VirtualService', 'Certificate']) {
+      await waitFor(`the controller to stop watching ${kind}`, async () => (cacheObjects(await controller.metrics(), kind) === undefined ? true : undefined), { timeoutMs: 15_000, intervalMs: 200 });
+    }
+    expect((await fetch(controller.readyUrl)).status).toBe(200);
+    // The rest is still analysed: a new breakage of a core kind is reported.
+    await k.core.createNamespacedPod({
+      namespace: ns.name,
+      body: {
+        metadata: { name: 'batch-worker', annotations: { 'e2e.sre.otomi.io/scenario': 'crashloop' } },
+        spec: { containers: [{ name: 'worker', image: 'registry.example.com/shop/batch-worker:1.2.0' }] },
+      },
+    });
+    await waitForFinding(k, ns.name, 'pod-batch-worker', 'PodCrashLooping');
+  });
+});
+
 function patchStatus(plural: string, name: string, status: Record<string, unknown>): Promise<unknown> {
   // A merge patch of the status subresource, as cert-manager's controllers write it.
   return k.custom.patchNamespacedCustomObjectStatus(
