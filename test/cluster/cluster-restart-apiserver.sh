@@ -21,11 +21,12 @@ stop_apiserver() {
   pid="$(<"$PIDS/kube-apiserver.pid")"
   cp "/proc/$pid/cmdline" "$args_file"
   kill "-$signal" -- "-$pid" 2>/dev/null || kill "-$signal" "$pid"
-  for ((i = 0; i < 200; i++)); do
+  # A graceful stop drains requests and watches, which takes a while.
+  for ((i = 0; i < 1200; i++)); do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.05
   done
-  kill -0 "$pid" 2>/dev/null && die "kube-apiserver ($pid) still runs after SIG$signal"
+  kill -0 "$pid" 2>/dev/null && die "kube-apiserver ($pid) still runs 60s after SIG$signal"
   rm -f "$PIDS/kube-apiserver.pid"
   log "stopped kube-apiserver ($pid) with SIG$signal"
 }

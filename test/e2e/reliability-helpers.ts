@@ -47,6 +47,8 @@ export interface RunningController {
   metrics(): Promise<string>;
   metric(name: string, labels?: Record<string, string>): Promise<number | undefined>;
   ready(): Promise<boolean>;
+  /** Resolves when /readyz answers 200; a timeout names the last reason given. */
+  waitReady(timeoutMs?: number): Promise<void>;
 }
 
 function endpoints(metricsPort: number, healthPort: number): RunningController {
@@ -59,6 +61,13 @@ function endpoints(metricsPort: number, healthPort: number): RunningController {
     metrics,
     metric: async (name, labels) => metricValue(await metrics(), name, labels),
     ready: async () => (await fetch(`${healthUrl}/readyz`)).status === 200,
+    waitReady: async (timeoutMs = 60_000) => {
+      await waitFor('the controller to be ready', async () => {
+        const res = await fetch(`${healthUrl}/readyz`);
+        if (res.status === 200) return true;
+        throw new Error(`/readyz ${res.status}: ${await res.text()}`);
+      }, { timeoutMs, intervalMs: 200 });
+    },
   };
 }
 
