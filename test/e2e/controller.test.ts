@@ -12,7 +12,7 @@ beforeAll(async () => {
   k = kube();
   await applyProjectCrds(k);
   ns = await tempNamespace(k, 'e2e-controller');
-  controller = await startController({ namespaces: [ns.name], operatorNamespace: ns.name, thresholds: { serviceNoReadyEndpointsAfter: '0s' } });
+  controller = await startController({ namespaces: [ns.name], operatorNamespace: ns.name, thresholds: { serviceNoReadyEndpointsAfter: '0s', podNotReadyAfter: '0s' } });
 });
 
 afterAll(async () => {
@@ -69,5 +69,33 @@ describe('healthreport run', () => {
     });
     await waitForCleared(k, ns.name, 'service-ledger', 'ServiceSelectorMatchesNothing');
     await waitForNoSeries(controller, { namespace: ns.name, subject_name: 'ledger', check: 'ServiceSelectorMatchesNothing' });
+  });
+
+  it('a Service without ready endpoints is explained by its pods: its series is not a root, the pods\' is', async () => {
+    const template = (notReady: boolean) => ({
+      metadata: { labels: { app: 'quotes' }, ...(notReady ? { annotations: { 'e2e.sre.otomi.io/scenario': 'not-ready' } } : {}) },
+      spec: { containers: [{ name: 'app', image: 'registry.example.com/shop/quotes:1.3.0', ports: [{ containerPort: 8080 }], readinessProbe: { httpGet: { path: '/healthz', port: 8080 } } }] },
+    });
+    const deployment = (notReady: boolean) => ({
+      metadata: { name: 'quotes' },
+      spec: { replicas: 1, selector: { matchLabels: { app: 'quotes' } }, template: template(notReady) },
+    });
+    await k.apps.createNamespacedDeployment({ namespace: ns.name, body: deployment(true) });
+    await k.core.createNamespacedService({
+      namespace: ns.name,
+      body: { metadata: { name: 'quotes' }, spec: { selector: { app: 'quotes' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } },
+    });
+    const service = await waitForFinding(k, ns.name, 'service-quotes', 'ServiceNoReadyEndpoints');
+    expect(service.status?.severity).toBe('Critical');
+    await waitForFinding(k, ns.name, 'deployment-quotes', 'PodNotReady');
+    // One alert per root cause: the pods' finding is the root, the Service's is explained by it.
+    await waitForSeries(controller, { namespace: ns.name, subject_kind: 'Deployment', subject_name: 'quotes', check: 'PodNotReady', root: 'true' });
+    await waitForSeries(controller, { namespace: ns.name, subject_kind: 'Service', subject_name: 'quotes', check: 'ServiceNoReadyEndpoints', root: 'false' });
+
+    await k.apps.replaceNamespacedDeployment({ name: 'quotes', namespace: ns.name, body: deployment(false) });
+    await waitForCleared(k, ns.name, 'service-quotes', 'ServiceNoReadyEndpoints');
+    await waitForCleared(k, ns.name, 'deployment-quotes', 'PodNotReady');
+    await waitForNoSeries(controller, { namespace: ns.name, subject_name: 'quotes', check: 'ServiceNoReadyEndpoints' });
+    await waitForNoSeries(controller, { namespace: ns.name, subject_name: 'quotes', check: 'PodNotReady' });
   });
 });
