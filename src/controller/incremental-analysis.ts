@@ -42,6 +42,13 @@ export class IncrementalAnalysis {
   private subjects = new Map<string, SubjectFindings>();
   private canonicalBySubject = new Map<string, string>();
   private loadedBefore = new Set<KindName>();
+  /**
+   * The earliest firstSeen of each finding so far. A report keeps the earliest firstSeen across
+   * updates, so a later one changes nothing in it; and some sources of firstSeen move on every
+   * occurrence (a crash loop without back-off events is dated by its latest exit). Comparing the
+   * latest would turn every restart into a report write.
+   */
+  private earliestFirstSeen = new Map<string, string>();
 
   private readonly resolved = new Map<string, ObjectRef>();
   private readonly checkOwner: ReadonlyMap<string, string>;
@@ -96,8 +103,19 @@ export class IncrementalAnalysis {
       if (entry) (entry.findings as ReportFinding[]).push(finding);
       else next.set(key, { subject: finding.subject, findings: [finding] });
     }
+    const earliest = new Map<string, string>();
+    const withEarliest = (finding: ReportFinding): ReportFinding => {
+      if (!finding.firstSeen) return finding;
+      const id = `${finding.check} ${refKey(finding.object)} ${finding.object.container ?? ''}`;
+      const known = earliest.get(id) ?? this.earliestFirstSeen.get(id);
+      const first = known !== undefined && Date.parse(known) <= Date.parse(finding.firstSeen) ? known : finding.firstSeen;
+      earliest.set(id, first);
+      return first === finding.firstSeen ? finding : { ...finding, firstSeen: first };
+    };
     const nextCanonical = new Map<string, string>();
-    for (const [key, entry] of next) nextCanonical.set(key, canonicalFindings(entry.findings));
+    for (const [key, entry] of next) nextCanonical.set(key, canonicalFindings(entry.findings.map(withEarliest)));
+    // Findings that are gone are forgotten: if they come back, they are new.
+    this.earliestFirstSeen = earliest;
     const changed = new Set<string>();
     for (const [key, text] of nextCanonical) if (this.canonicalBySubject.get(key) !== text) changed.add(key);
     for (const key of this.canonicalBySubject.keys()) if (!nextCanonical.has(key)) changed.add(key);

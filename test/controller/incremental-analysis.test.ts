@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ANALYZERS } from '../../src/analyzers/registry.js';
 import { defaultAnalysisSettings } from '../../src/analyzers/settings.js';
 import { snapshotOf } from '../../src/cluster/snapshot.js';
+import type { Analyzer } from '../../src/analyzers/types.js';
 import { IncrementalAnalysis } from '../../src/controller/incremental-analysis.js';
 import { FIXTURE_NOW, loadFixture } from '../helpers/fixtures.js';
 
@@ -48,5 +49,35 @@ describe('incremental analysis', () => {
     const after = analysis.subject(SUBJECT);
     expect(after?.subject).toMatchObject({ kind: 'Deployment', name: 'checkout' });
     expect(after?.findings.filter((f) => f.severity !== 'info').map((f) => f.check)).not.toContain('PodCrashLooping');
+  });
+
+  it('does not count a later firstSeen as a change (the report keeps the earliest), but an earlier one', () => {
+    // A crash loop dated by its latest exit (no back-off events) moves firstSeen on every restart.
+    let firstSeen = '2026-11-25T11:00:00Z';
+    const dated: Analyzer = {
+      name: 'dated',
+      description: 'one finding whose firstSeen the test moves',
+      checks: ['PodCrashLooping'],
+      reads: ['Pod'],
+      analyze: () => [
+        {
+          check: 'PodCrashLooping',
+          severity: 'critical',
+          subject: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'checkout' },
+          object: { apiVersion: 'v1', kind: 'Pod', namespace: 'shop', name: 'checkout-7d9f8-abcde', container: 'app' },
+          message: 'The container app of pod shop/checkout-7d9f8-abcde is crash-looping.',
+          evidence: [],
+          firstSeen,
+        },
+      ],
+    };
+    const analysis = new IncrementalAnalysis([dated], defaultAnalysisSettings);
+    expect(analysis.run(snapshotOf(broken), FIXTURE_NOW).changed).toEqual([SUBJECT]);
+    firstSeen = '2026-11-25T11:00:20Z';
+    expect(analysis.run(snapshotOf(broken), FIXTURE_NOW, new Set(['Pod'])).changed).toEqual([]);
+    firstSeen = '2026-11-25T10:30:00Z';
+    expect(analysis.run(snapshotOf(broken), FIXTURE_NOW, new Set(['Pod'])).changed).toEqual([SUBJECT]);
+    firstSeen = '2026-11-25T10:45:00Z';
+    expect(analysis.run(snapshotOf(broken), FIXTURE_NOW, new Set(['Pod'])).changed).toEqual([]);
   });
 });
