@@ -219,29 +219,33 @@ export class Informer {
     const base = listPath(descriptor, variant, namespace);
     const accept = descriptor.metadataOnly ? PARTIAL_METADATA_LIST : 'application/json';
     const seen = new Set<string>();
-    const items: unknown[] = [];
     let token: string | undefined;
     let resourceVersion: string | undefined;
+    const badBefore = this.bad.size;
+    let badCleared = false;
     do {
       const query = new URLSearchParams({ limit: String(this.options.pageSize ?? 500) });
       if (token) query.set('continue', token);
       const page = await api.getJson(`${base}?${query}`, accept);
       if (!isRecord(page)) throw new Error(`${base}: the answer is not a list`);
-      for (const item of Array.isArray(page.items) ? page.items : []) items.push(item);
+      if (!badCleared) {
+        this.bad.clear();
+        badCleared = true;
+      }
+      // Applied page by page: holding every raw page until the end (all kinds list at once at
+      // start-up) made the start-up memory peak several times the size of the trimmed cache.
+      for (const item of Array.isArray(page.items) ? (page.items as unknown[]) : []) {
+        const event = this.apply(item, false);
+        const meta = isRecord(item) && isRecord(item.metadata) ? item.metadata : {};
+        seen.add(`${typeof meta.namespace === 'string' ? meta.namespace : ''}/${typeof meta.name === 'string' ? meta.name : ''}`);
+        // An unchanged object (same resourceVersion) after a re-list is not a change.
+        if (event?.type === 'updated' && event.old.metadata.resourceVersion === event.object.metadata.resourceVersion) continue;
+        this.emit(event);
+      }
       const metadata = isRecord(page.metadata) ? page.metadata : {};
       token = typeof metadata.continue === 'string' && metadata.continue ? metadata.continue : undefined;
       if (typeof metadata.resourceVersion === 'string') resourceVersion = metadata.resourceVersion;
     } while (token);
-    const badBefore = this.bad.size;
-    this.bad.clear();
-    for (const item of items) {
-      const event = this.apply(item, false);
-      const meta = isRecord(item) && isRecord(item.metadata) ? item.metadata : {};
-      seen.add(`${typeof meta.namespace === 'string' ? meta.namespace : ''}/${typeof meta.name === 'string' ? meta.name : ''}`);
-      // An unchanged object (same resourceVersion) after a re-list is not a change.
-      if (event?.type === 'updated' && event.old.metadata.resourceVersion === event.object.metadata.resourceVersion) continue;
-      this.emit(event);
-    }
     // Objects missing from the new list were deleted while we were not watching.
     for (const [key, object] of [...this.objects]) {
       if (seen.has(key)) continue;
