@@ -8,7 +8,7 @@
 //   (d) its API requests over a quiet window (healthreport_api_requests_total), per hour.
 // Targets: (a) <= 1.5x the LIST, (b) p99 <= 1 s, (c) <= 300 MB, (d) 0 LIST and 0 writes per hour.
 // Usage: npm run build && node --import tsx bench/controller-bench.ts --kubeconfig FILE [--scale full|small]
-//        [--skip-populate] [--changes 100] [--quiet-seconds 360]
+//        [--skip-populate] [--changes 100] [--quiet-seconds 360] [--heap-mb N]
 // bench/controller-cluster.sh starts and stops the dedicated control plane.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -46,6 +46,10 @@ const { values: args } = parseArgs({
     changes: { type: 'string', default: '100' },
     'quiet-seconds': { type: 'string', default: '360' },
     'first-reports-timeout': { type: 'string', default: '600' },
+    /** --max-old-space-size for the controller's node (a container would set it through NODE_OPTIONS). */
+    'heap-mb': { type: 'string' },
+    /** Also keep this run as bench/out/controller-results-TAG.json. */
+    tag: { type: 'string' },
   },
 });
 if (!args.kubeconfig) throw new Error('--kubeconfig FILE is required: a dedicated cluster (bench/controller-cluster.sh up), never the shared one');
@@ -224,7 +228,8 @@ interface Controller {
 
 function startController(configFile: string): Controller {
   const startedAt = performance.now();
-  const child = spawn(process.execPath, [join(ROOT, 'dist/src/cli/bin.js'), 'run', '--kubeconfig', KUBECONFIG, '--config', configFile, '--metrics-port', '0', '--health-port', '0', '--log-level', 'info'], {
+  const heap = args['heap-mb'] ? [`--max-old-space-size=${Number(args['heap-mb'])}`] : [];
+  const child = spawn(process.execPath, [...heap, join(ROOT, 'dist/src/cli/bin.js'), 'run', '--kubeconfig', KUBECONFIG, '--config', configFile, '--metrics-port', '0', '--health-port', '0', '--log-level', 'info'], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let metricsResolve!: (url: string) => void;
@@ -267,7 +272,7 @@ async function main(): Promise<void> {
   if (!existsSync(join(ROOT, 'dist/src/cli/bin.js'))) throw new Error('dist/ is missing: run npm run build first');
   mkdirSync(OUT, { recursive: true });
   const total = totals(shape);
-  const results: Record<string, unknown> = { date: new Date().toISOString(), server: api.server, scale: { ...total, brokenDeploymentsPercent: 3, selectorlessServicesPercent: 1 } };
+  const results: Record<string, unknown> = { date: new Date().toISOString(), server: api.server, controllerHeapLimitMb: args['heap-mb'] ? Number(args['heap-mb']) : null, scale: { ...total, brokenDeploymentsPercent: 3, selectorlessServicesPercent: 1 } };
 
   log(`scenario: ${total.pods} pods, ${total.services} services, ${total.deployments} deployments in ${total.namespaces} namespaces`);
   await applyCrd();
@@ -434,6 +439,7 @@ async function main(): Promise<void> {
   };
   const file = join(OUT, 'controller-results.json');
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  if (args.tag) writeFileSync(join(OUT, `controller-results-${args.tag}.json`), `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\n${JSON.stringify(results.targets, null, 2)}\nresults: ${file}`);
 }
 
