@@ -34,10 +34,6 @@ const OUT = join(ROOT, 'bench', 'out');
 const SMALL_SHAPE: ScenarioShape = { namespaces: 40, deploymentsPerNamespace: 10, replicas: 5 };
 const REPORTS = '/apis/sre.otomi.io/v1alpha1';
 const OPERATOR_NAMESPACE = 'healthreport-system';
-// The e2e suite's setting: a Service selecting nothing is reported at once instead of after 3 min,
-// so that the change -> report latency measures the controller, not a grace period.
-const CONTROLLER_CONFIG = { operatorNamespace: OPERATOR_NAMESPACE, leaderElection: { enabled: false }, analysis: { thresholds: { serviceNoReadyEndpointsAfter: '0s' } } };
-
 const { values: args } = parseArgs({
   options: {
     kubeconfig: { type: 'string' },
@@ -50,9 +46,20 @@ const { values: args } = parseArgs({
     'heap-mb': { type: 'string' },
     /** Also keep this run as bench/out/controller-results-TAG.json. */
     tag: { type: 'string' },
+    /** The controller's `workers` (report writers); its default when absent. */
+    workers: { type: 'string' },
   },
 });
 if (!args.kubeconfig) throw new Error('--kubeconfig FILE is required: a dedicated cluster (bench/controller-cluster.sh up), never the shared one');
+// The e2e suite's setting: a Service selecting nothing is reported at once instead of after 3 min,
+// so that the change -> report latency measures the controller, not a grace period.
+const CONTROLLER_CONFIG = {
+  operatorNamespace: OPERATOR_NAMESPACE,
+  leaderElection: { enabled: false },
+  analysis: { thresholds: { serviceNoReadyEndpointsAfter: '0s' } },
+  ...(args.workers ? { workers: Number(args.workers) } : {}),
+};
+
 const KUBECONFIG = args.kubeconfig;
 const shape = args.scale === 'small' ? SMALL_SHAPE : FULL_SHAPE;
 const CHANGES = Number(args.changes);
@@ -272,7 +279,7 @@ async function main(): Promise<void> {
   if (!existsSync(join(ROOT, 'dist/src/cli/bin.js'))) throw new Error('dist/ is missing: run npm run build first');
   mkdirSync(OUT, { recursive: true });
   const total = totals(shape);
-  const results: Record<string, unknown> = { date: new Date().toISOString(), server: api.server, controllerHeapLimitMb: args['heap-mb'] ? Number(args['heap-mb']) : null, scale: { ...total, brokenDeploymentsPercent: 3, selectorlessServicesPercent: 1 } };
+  const results: Record<string, unknown> = { date: new Date().toISOString(), server: api.server, controllerHeapLimitMb: args['heap-mb'] ? Number(args['heap-mb']) : null, controllerConfig: CONTROLLER_CONFIG, scale: { ...total, brokenDeploymentsPercent: 3, selectorlessServicesPercent: 1 } };
 
   log(`scenario: ${total.pods} pods, ${total.services} services, ${total.deployments} deployments in ${total.namespaces} namespaces`);
   await applyCrd();
