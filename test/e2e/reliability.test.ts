@@ -96,6 +96,9 @@ describe('two replicas with leader election', () => {
     // The candidate waits a full lease duration from when it last saw the record change, then tries
     // at its next retry (retryPeriod with 20% jitter).
     expect(takeoverMs).toBeLessThan(leaseDurationMs + 1.2 * retryPeriodMs + 1000);
+    // And not much sooner: a crashed leader releases nothing, so the lease had to run out (a released
+    // lease would be taken at the next retry, about a second).
+    expect(takeoverMs).toBeGreaterThan(leaseDurationMs - 1.2 * retryPeriodMs - 500);
     const after = await k.custom.getNamespacedCustomObject({ group: 'coordination.k8s.io', version: 'v1', namespace: ns.name, plural: 'leases', name: 'healthreport-e2e' }) as { spec: { holderIdentity: string; leaseTransitions?: number } };
     expect(after.spec.holderIdentity).not.toBe(lease.spec.holderIdentity);
 
