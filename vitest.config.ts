@@ -5,5 +5,6 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     exclude: ['test/e2e/**', 'node_modules/**', 'dist/**'],
     pool: 'threads',
+    setupFiles: ['test/helpers/cleanup-setup.ts'],
   },
 });

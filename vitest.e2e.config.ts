@@ -8,6 +8,7 @@ export default defineConfig({
   test: {
     include: ['test/e2e/**/*.test.ts'],
     globalSetup: ['test/e2e/global-setup.ts'],
+    setupFiles: ['test/helpers/cleanup-setup.ts'],
     pool: 'forks',
     maxWorkers: 1,
     fileParallelism: false,

@@ -1,15 +1,10 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/load.js';
 import { loadControllerConfig, parseControllerConfig } from '../../src/config/controller.js';
+import { writeTempFile } from '../helpers/temp-files.js';
 
 async function configFile(text: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'healthreport-config-'));
-  const path = join(dir, 'config.yaml');
-  await writeFile(path, text);
-  return path;
+  return writeTempFile('healthreport-config-', 'config.yaml', text);
 }
 
 function errorOf(run: () => unknown): string {

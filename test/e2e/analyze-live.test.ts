@@ -1,11 +1,9 @@
 // `healthreport analyze` against a real API server: lists every kind once, notes what is not
 // installed, and finds breakages driven through kwok.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
+import { writeTempFile } from '../helpers/temp-files.js';
 import { kube, tempNamespace, waitFor, type Kube } from './kube.js';
 
 let k: Kube;
@@ -53,8 +51,7 @@ describe('healthreport analyze on the live cluster', () => {
     });
 
     // A Service just created gets a grace period before "selects nothing": none for this test.
-    const config = join(mkdtempSync(join(tmpdir(), 'healthreport-e2e-')), 'analysis.yaml');
-    writeFileSync(config, 'thresholds: {serviceNoReadyEndpointsAfter: 0s}\n');
+    const config = writeTempFile('healthreport-e2e-', 'analysis.yaml', 'thresholds: {serviceNoReadyEndpointsAfter: 0s}\n');
     const { code, stdout, stderr } = await analyze('-n', ns.name, '-o', 'json', '--logs', '--config', config);
     expect(code).toBe(1);
     const output = JSON.parse(stdout) as { findings: { check: string; subject: { kind: string; name: string } }[] };

@@ -1,13 +1,13 @@
 // The controller (`healthreport run`) started in-process against the e2e cluster, plus what
 // scenario tests assert on: HealthReports as the API server stores them and the
 // healthreport_finding series of /metrics.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { loadAllYaml, type V1CustomResourceDefinition } from '@kubernetes/client-node';
 import { inject } from 'vitest';
 import { runCommand } from '../../src/cli/run.js';
 import type { Manager } from '../../src/controller/manager.js';
+import { writeTempFile } from '../helpers/temp-files.js';
 import { statusOf, waitFor, type Kube } from './kube.js';
 
 export const REPORT_GROUP = 'sre.otomi.io';
@@ -51,9 +51,9 @@ export interface ControllerUnderTest {
  * analysis pass is done.
  */
 export async function startController(options: ControllerOptions): Promise<ControllerUnderTest> {
-  const config = join(mkdtempSync(join(tmpdir(), 'healthreport-e2e-')), 'config.json');
-  writeFileSync(
-    config,
+  const config = writeTempFile(
+    'healthreport-e2e-',
+    'config.json',
     JSON.stringify({
       namespaces: options.namespaces,
       operatorNamespace: options.operatorNamespace,

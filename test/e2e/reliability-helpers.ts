@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ApiextensionsV1Api, AppsV1Api, CoreV1Api, CustomObjectsApi, DiscoveryV1Api, KubeConfig, Watch } from '@kubernetes/client-node';
 import { runCommand } from '../../src/cli/run.js';
+import { writeTempFile } from '../helpers/temp-files.js';
 import { repoRoot, waitFor, type Kube } from './kube.js';
 
 export function kubeFrom(kubeconfig: string): Kube {
@@ -73,9 +74,7 @@ function endpoints(metricsPort: number, healthPort: number): RunningController {
 
 /** Writes a controller config file into a fresh temp directory; returns its path. */
 export function controllerConfig(yaml: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'healthreport-reliability-config-')), 'config.yaml');
-  writeFileSync(file, yaml);
-  return file;
+  return writeTempFile('healthreport-reliability-config-', 'config.yaml', yaml);
 }
 
 export interface InProcessController extends RunningController {
