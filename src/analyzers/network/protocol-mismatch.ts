@@ -8,7 +8,7 @@
 import type { Pod, Service, ServicePort } from '../../model/core.js';
 import { objectRef } from '../evidence.js';
 import type { Analyzer, Finding } from '../types.js';
-import { PodIndex, backendPods, isClusterDnsService, resolveTargetPort, selectsPods } from './service-backends.js';
+import { resolveTargetPort, selectorServicesWithBackends } from './service-backends.js';
 import type { ResolvedPort } from './service-backends.js';
 
 type WebProtocol = 'http' | 'https';
@@ -82,10 +82,7 @@ export const serviceProtocolMismatches: Analyzer = {
   reads: ['Service', 'Pod'],
   analyze({ view }) {
     const findings: Finding[] = [];
-    const index = new PodIndex(view);
-    for (const service of view.list('Service')) {
-      if (service.metadata.deletionTimestamp || !selectsPods(service) || isClusterDnsService(service)) continue;
-      const pods = backendPods(index, service);
+    for (const { service, pods } of selectorServicesWithBackends(view)) {
       for (const port of service.spec.ports ?? []) {
         const front = classifyServicePort(port);
         if (!front) continue;

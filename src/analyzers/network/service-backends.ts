@@ -77,6 +77,18 @@ export function backendPods(pods: PodIndex, service: Service): readonly Pod[] {
   return pods.withLabels(namespace, service.spec.selector).filter((pod) => !isPodTerminal(pod) && !pod.metadata.deletionTimestamp);
 }
 
+/**
+ * The Services the generic Service checks look at (live, selector-based, not cluster DNS), each with
+ * the pods that can back it.
+ */
+export function* selectorServicesWithBackends(view: ClusterReader): Generator<{ readonly service: Service; readonly pods: readonly Pod[] }> {
+  const index = new PodIndex(view);
+  for (const service of view.list('Service')) {
+    if (service.metadata.deletionTimestamp || !selectsPods(service) || isClusterDnsService(service)) continue;
+    yield { service, pods: backendPods(index, service) };
+  }
+}
+
 /** EndpointSlices the control plane (or a person) made for the Service, found by their service-name label. */
 export function endpointSlicesOf(view: ClusterReader, service: Service): readonly EndpointSlice[] {
   if (!view.has('EndpointSlice')) return [];

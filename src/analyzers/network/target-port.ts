@@ -9,7 +9,7 @@
 import type { Pod, ServicePort } from '../../model/core.js';
 import { objectRef } from '../evidence.js';
 import type { Analyzer, Finding } from '../types.js';
-import { PodIndex, backendPods, describeDeclaredPorts, isClusterDnsService, resolveTargetPort, selectsPods, servingContainers } from './service-backends.js';
+import { describeDeclaredPorts, resolveTargetPort, selectorServicesWithBackends, servingContainers } from './service-backends.js';
 
 function declaresEveryPort(pods: readonly Pod[]): boolean {
   return pods.every((pod) => servingContainers(pod).every((c) => (c.ports ?? []).length > 0));
@@ -26,10 +26,7 @@ export const serviceTargetPorts: Analyzer = {
   reads: ['Service', 'Pod'],
   analyze({ view }) {
     const findings: Finding[] = [];
-    const index = new PodIndex(view);
-    for (const service of view.list('Service')) {
-      if (service.metadata.deletionTimestamp || !selectsPods(service) || isClusterDnsService(service)) continue;
-      const pods = backendPods(index, service);
+    for (const { service, pods } of selectorServicesWithBackends(view)) {
       if (pods.length === 0) continue;
       for (const port of service.spec.ports ?? []) {
         const target = port.targetPort ?? port.port;
