@@ -57,5 +57,11 @@ export interface Analyzer {
   readonly reads: readonly KindName[];
   /** Kinds used when loaded (evidence, refinements), without which the analyzer still runs. */
   readonly optionalReads?: readonly KindName[];
+  /**
+   * 'namespace': the findings on a namespace's objects depend only on objects of that namespace and
+   * on cluster-scoped ones. The controller then re-runs it on just the namespaces a change touched
+   * (a test checks the claim: per-namespace runs give exactly the full run's findings).
+   */
+  readonly scope?: 'namespace';
   analyze(ctx: AnalysisContext): Finding[];
 }

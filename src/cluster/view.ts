@@ -196,6 +196,29 @@ function refWithoutApi(obj: KubeObject): ObjectRef {
 }
 
 /**
+ * A view whose lists of namespaced kinds hold only the given namespaces' objects (cluster-scoped
+ * kinds and lookups by name are untouched): what a namespace-scoped analyzer needs to re-analyze
+ * just the namespaces a change touched.
+ */
+export function scopeToNamespaces(view: ClusterReader, namespaces: ReadonlySet<string>): ClusterReader {
+  const inScope = [...namespaces].sort();
+  return {
+    has: (kind) => view.has(kind),
+    list: (kind) => (KIND_DESCRIPTORS[kind].namespaced ? inScope.flatMap((ns) => view.inNamespace(kind, ns)) : view.list(kind)),
+    inNamespace: (kind, namespace) => view.inNamespace(kind, namespace),
+    get: (kind, namespace, name) => view.get(kind, namespace, name),
+    namespaces: () => view.namespaces().filter((ns) => namespaces.has(ns)),
+    podsMatching: (namespace, selector) => view.podsMatching(namespace, selector),
+    podsWithLabels: (namespace, labels) => view.podsWithLabels(namespace, labels),
+    podsOnNode: (nodeName) => view.podsOnNode(nodeName).filter((pod) => namespaces.has(pod.metadata.namespace ?? '')),
+    eventsFor: (ref) => view.eventsFor(ref),
+    controllerOf: (obj) => view.controllerOf(obj),
+    subjectOf: (obj) => view.subjectOf(obj),
+    unparseable: view.unparseable.filter((u) => u.namespace !== undefined && namespaces.has(u.namespace)),
+  };
+}
+
+/**
  * A view that lets an analyzer read only the kinds it declared, so that the declared inputs (used
  * to skip analyzers and, in the controller, to map changes to subjects) cannot drift from the code.
  */

@@ -80,6 +80,7 @@ export const serviceProtocolMismatches: Analyzer = {
   description: 'Service ports that speak HTTPS to an HTTP container port, or HTTP to an HTTPS one.',
   checks: ['ServiceProtocolMismatch'],
   reads: ['Service', 'Pod'],
+  scope: 'namespace',
   analyze({ view }) {
     const findings: Finding[] = [];
     for (const { service, pods } of selectorServicesWithBackends(view)) {

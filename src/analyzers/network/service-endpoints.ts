@@ -29,6 +29,7 @@ export const serviceEndpoints: Analyzer = {
   description: 'Services whose selector picks no pod, or whose selected pods are none of them ready.',
   checks: ['ServiceSelectorMatchesNothing', 'ServiceNoReadyEndpoints'],
   reads: ['Service', 'Pod'],
+  scope: 'namespace',
   optionalReads: ['EndpointSlice', 'Deployment', 'StatefulSet', 'DaemonSet'],
   analyze(ctx: AnalysisContext) {
     const { view, now } = ctx;

@@ -201,6 +201,7 @@ export const missingConfigReferences: Analyzer = {
   description: 'Pods referencing ConfigMaps, Secrets or ConfigMap keys that do not exist (env, envFrom, volumes, projected volumes), and CreateContainerConfigError.',
   checks: ['PodConfigMissing'],
   reads: ['Pod'],
+  scope: 'namespace',
   optionalReads: ['ConfigMap', 'Secret', 'Event', ...OWNER_KINDS],
   analyze: findMissingConfig,
 };

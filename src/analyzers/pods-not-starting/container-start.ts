@@ -112,6 +112,7 @@ export const containerStartFailures: Analyzer = {
   description: 'Containers whose process cannot be started: command not found, not executable, missing file, or a binary for another CPU architecture.',
   checks: ['PodStartCommandFailed', 'PodExecFormatError'],
   reads: ['Pod'],
+  scope: 'namespace',
   optionalReads: ['Event', 'Node', ...OWNER_KINDS],
   analyze: findContainerStartFailures,
 };

@@ -72,6 +72,7 @@ export const imagePullFailures: Analyzer = {
   description: 'Containers waiting because their image cannot be pulled (ErrImagePull, ImagePullBackOff, InvalidImageName, ErrImageNeverPull).',
   checks: ['PodImagePullFailed'],
   reads: ['Pod'],
+  scope: 'namespace',
   optionalReads: ['Event', ...OWNER_KINDS],
   analyze: findImagePullFailures,
 };

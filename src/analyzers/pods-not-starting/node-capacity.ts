@@ -104,6 +104,7 @@ export const podsRequestingMoreThanNodes: Analyzer = {
   description: 'Unscheduled pods whose resource requests exceed the allocatable of every node they may run on.',
   checks: ['PodRequestsExceedNodeCapacity'],
   reads: ['Pod', 'Node'],
+  scope: 'namespace',
   optionalReads: ['Event', ...OWNER_KINDS],
   analyze: findRequestsExceedingNodes,
 };

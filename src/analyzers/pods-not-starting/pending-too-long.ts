@@ -97,6 +97,7 @@ export const longPendingPods: Analyzer = {
   description: 'Pods Pending for longer than the threshold that no more specific check explains.',
   checks: ['PodPendingTooLong'],
   reads: ['Pod'],
+  scope: 'namespace',
   optionalReads: SPECIFIC_READS.filter((kind) => kind !== 'Pod'),
   analyze: findLongPendingPods,
 };

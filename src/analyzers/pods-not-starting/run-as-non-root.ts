@@ -57,6 +57,7 @@ export const nonRootViolations: Analyzer = {
   description: 'Containers not created because runAsNonRoot (or runAsUser) rejects the user the image runs as.',
   checks: ['PodRunAsNonRootViolation'],
   reads: ['Pod'],
+  scope: 'namespace',
   optionalReads: ['Event', ...OWNER_KINDS],
   analyze: findNonRootViolations,
 };

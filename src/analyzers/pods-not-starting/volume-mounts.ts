@@ -98,6 +98,7 @@ export const volumeMountFailures: Analyzer = {
   description: 'Pods not starting because a volume cannot be attached or mounted, or a claim they use is missing or unbound.',
   checks: ['PodVolumeMountFailed'],
   reads: ['Pod'],
+  scope: 'namespace',
   optionalReads: ['Event', 'PersistentVolumeClaim', ...OWNER_KINDS],
   analyze: findVolumeMountFailures,
 };

@@ -11,6 +11,7 @@ export const cpuThrottledContainers: Analyzer = {
   description: 'Containers whose CPU usage sample is at or near their CPU limit (metrics.k8s.io).',
   checks: ['PodCPUThrottled'],
   reads: ['Pod', 'PodMetrics'],
+  scope: 'namespace',
   optionalReads: ['ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'],
   analyze(ctx) {
     const ratio = ctx.settings.thresholds.cpuThrottledRatio;

@@ -66,6 +66,7 @@ export const crashLoopingContainers: Analyzer = {
   description: 'Containers restarting in CrashLoopBackOff, and containers killed for exceeding their memory limit.',
   checks: ['PodCrashLooping', 'PodOOMKilled'],
   reads: ['Pod'],
+  scope: 'namespace',
   optionalReads: ['Event', 'ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'],
   analyze(ctx) {
     const findings: Finding[] = [];

@@ -22,6 +22,7 @@ export const evictedPods: Analyzer = {
   description: 'Pods that failed because the kubelet evicted them under node pressure.',
   checks: ['PodEvicted'],
   reads: ['Pod'],
+  scope: 'namespace',
   optionalReads: ['ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'],
   analyze(ctx) {
     const bySubject = new Map<string, Pod[]>();

@@ -53,6 +53,7 @@ export const lifecycleHooksFailed: Analyzer = {
   description: 'postStart and preStop hooks that failed recently (FailedPostStartHook, FailedPreStopHook events).',
   checks: ['PodLifecycleHookFailed'],
   reads: ['Pod', 'Event'],
+  scope: 'namespace',
   optionalReads: ['ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'],
   analyze(ctx) {
     // Terminating pods included: a preStop hook only ever runs on one.

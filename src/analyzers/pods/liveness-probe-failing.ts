@@ -17,6 +17,7 @@ export const livenessProbesFailing: Analyzer = {
   description: 'Containers restarted by the kubelet because their liveness probe fails.',
   checks: ['PodLivenessProbeFailing'],
   reads: ['Pod', 'Event'],
+  scope: 'namespace',
   optionalReads: ['ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'],
   analyze(ctx) {
     const findings: Finding[] = [];

@@ -45,6 +45,7 @@ export const notReadyPods: Analyzer = {
   description: 'Running pods whose application containers have been running without becoming ready.',
   checks: ['PodNotReady'],
   reads: ['Pod'],
+  scope: 'namespace',
   optionalReads: ['Event', 'ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'],
   analyze(ctx) {
     const findings: Finding[] = [];

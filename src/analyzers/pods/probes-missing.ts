@@ -12,6 +12,7 @@ export const containersWithoutProbes: Analyzer = {
   description: 'Long-running application containers without a readiness probe.',
   checks: ['PodProbesMissing'],
   reads: ['Pod'],
+  scope: 'namespace',
   optionalReads: ['ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'],
   analyze(ctx) {
     const findings: Finding[] = [];

@@ -27,6 +27,7 @@ export const containersWithoutResources: Analyzer = {
   description: 'Containers without CPU or memory requests, or without a memory limit.',
   checks: ['PodResourcesMissing'],
   reads: ['Pod'],
+  scope: 'namespace',
   optionalReads: ['ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'],
   analyze(ctx) {
     const findings: Finding[] = [];

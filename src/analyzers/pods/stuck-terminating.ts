@@ -35,6 +35,7 @@ export const stuckTerminatingPods: Analyzer = {
   description: 'Pods still present well past their deletion deadline.',
   checks: ['PodStuckTerminating'],
   reads: ['Pod'],
+  scope: 'namespace',
   optionalReads: ['Node', 'ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'],
   analyze(ctx) {
     const findings: Finding[] = [];

@@ -54,6 +54,7 @@ export const claimAccessModeConflicts: Analyzer = {
   description: 'ReadWriteOnce claims wanted by pods on several nodes, and ReadWriteOncePod claims wanted by several pods.',
   checks: ['PVCAccessModeConflict'],
   reads: ['PersistentVolumeClaim', 'Pod'],
+  scope: 'namespace',
   optionalReads: ['Event'],
   analyze(ctx) {
     const { view, settings } = ctx;

@@ -57,6 +57,7 @@ export const pendingClaims: Analyzer = {
   description: 'PersistentVolumeClaims that stay Pending because no volume was provisioned or matched.',
   checks: ['PVCPending'],
   reads: ['PersistentVolumeClaim'],
+  scope: 'namespace',
   optionalReads: ['Pod', 'Event', 'StorageClass'],
   analyze(ctx) {
     const { view, settings, now } = ctx;

@@ -30,6 +30,7 @@ export const claimsWithoutStorageClass: Analyzer = {
   description: 'Pending PersistentVolumeClaims whose StorageClass does not exist, or that rely on a default class the cluster lacks.',
   checks: ['PVCStorageClassMissing'],
   reads: ['PersistentVolumeClaim', 'StorageClass'],
+  scope: 'namespace',
   optionalReads: ['PersistentVolume', 'Event'],
   analyze(ctx) {
     const { view, settings } = ctx;

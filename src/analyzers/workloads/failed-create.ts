@@ -174,6 +174,7 @@ export const failedPodCreation: Analyzer = {
   checks: ['WorkloadQuotaExceeded', 'WorkloadLimitRangeViolation', 'WorkloadServiceAccountMissing', 'WorkloadAdmissionDenied'],
   // Events or a ReplicaSet's ReplicaFailure condition tell it; either alone is enough.
   reads: [],
+  scope: 'namespace',
   optionalReads: ['Event', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'Deployment', 'CronJob', 'ResourceQuota', 'LimitRange', 'ServiceAccount'],
   analyze: findFailedPodCreation,
 };

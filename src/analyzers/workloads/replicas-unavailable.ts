@@ -149,6 +149,7 @@ export const unavailableReplicas: Analyzer = {
   checks: ['WorkloadReplicasUnavailable'],
   // Each workload kind is read when loaded; none of them alone is required.
   reads: [],
+  scope: 'namespace',
   optionalReads: ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Pod', 'Node'],
   analyze: findUnavailableReplicas,
 };

@@ -184,6 +184,7 @@ export const stuckRollouts: Analyzer = {
   checks: ['WorkloadRolloutStuck'],
   // Deployments and StatefulSets are each read when loaded; neither alone is required.
   reads: [],
+  scope: 'namespace',
   optionalReads: ['Deployment', 'StatefulSet', 'ReplicaSet', 'Pod'],
   analyze: findStuckRollouts,
 };
