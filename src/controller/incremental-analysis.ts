@@ -5,8 +5,9 @@ import { runAnalyzers } from '../analyzers/engine.js';
 import type { AnalysisSettings } from '../analyzers/settings.js';
 import type { Analyzer, Finding } from '../analyzers/types.js';
 import type { ClusterSnapshot } from '../cluster/view.js';
-import { ClusterView } from '../cluster/view.js';
+import { ClusterView, scopeToNamespaces } from '../cluster/view.js';
 import type { KindName } from '../model/kinds.js';
+import { KIND_DESCRIPTORS } from '../model/kinds.js';
 import type { ObjectRef } from '../model/meta.js';
 import type { ReportFinding } from '../report/report.js';
 import { buildAnalysisReport, refKey } from '../report/report.js';
@@ -36,8 +37,20 @@ export function canonicalFindings(findings: readonly ReportFinding[]): string {
   );
 }
 
+/** Findings of one analyzer by the namespace of their subject ('' for cluster-scoped subjects). */
+type FindingsByNamespace = Map<string, readonly Finding[]>;
+
+function byNamespace(findings: readonly Finding[]): FindingsByNamespace {
+  const out: FindingsByNamespace = new Map();
+  for (const finding of findings) {
+    const namespace = finding.subject.namespace ?? '';
+    out.set(namespace, [...(out.get(namespace) ?? []), finding]);
+  }
+  return out;
+}
+
 export class IncrementalAnalysis {
-  private readonly byAnalyzer = new Map<string, readonly Finding[]>();
+  private readonly byAnalyzer = new Map<string, FindingsByNamespace>();
   private readonly analyzerInputs: ReadonlyMap<string, ReadonlySet<KindName>>;
   private subjects = new Map<string, SubjectFindings>();
   private canonicalBySubject = new Map<string, string>();
@@ -72,29 +85,60 @@ export class IncrementalAnalysis {
 
   /**
    * Runs a pass. `changedKinds` undefined means a full pass (start-up, time-based re-check,
-   * configuration change).
+   * configuration change). `changedNamespaces`, when given, are the only namespaces whose objects
+   * changed: analyzers of scope 'namespace' then re-run on those namespaces alone, unless a
+   * cluster-scoped kind they read changed too.
    */
-  run(snapshot: ClusterSnapshot, now: number, changedKinds?: ReadonlySet<KindName>, unparseableChanged = false): AnalysisPass {
+  run(snapshot: ClusterSnapshot, now: number, changedKinds?: ReadonlySet<KindName>, unparseableChanged = false, changedNamespaces?: ReadonlySet<string>): AnalysisPass {
     const started = performance.now();
     // A kind that became loaded or unloaded (a CRD installed, RBAC granted) changes what can run.
     const loaded = new Set(snapshot.loadedKinds);
     const toggled = new Set<KindName>([...loaded].filter((k) => !this.loadedBefore.has(k)).concat([...this.loadedBefore].filter((k) => !loaded.has(k))));
     this.loadedBefore = loaded;
     const kinds = changedKinds ? new Set<KindName>([...changedKinds, ...toggled]) : undefined;
-    const only = this.affected(kinds, unparseableChanged);
-    const view = new ClusterView(snapshot);
-    const run = runAnalyzers(view, this.analyzers, { settings: this.settings(), now, ...(only ? { only } : {}) });
-    const rerun = only ?? new Set(this.analyzers.map((a) => a.name));
-    const produced = new Map<string, Finding[]>();
-    for (const finding of run.findings) {
-      const owner = this.checkOwner.get(finding.check) ?? '';
-      const list = produced.get(owner) ?? [];
-      list.push(finding);
-      produced.set(owner, list);
+    const rerun = this.affected(kinds, unparseableChanged) ?? new Set(this.analyzers.map((a) => a.name));
+    const clusterScopedChange = kinds !== undefined && [...kinds].some((kind) => !KIND_DESCRIPTORS[kind].namespaced);
+    const local = new Set<string>();
+    if (kinds && changedNamespaces) {
+      for (const analyzer of this.analyzers) {
+        if (!rerun.has(analyzer.name) || analyzer.scope !== 'namespace') continue;
+        const inputs = this.analyzerInputs.get(analyzer.name);
+        const readsClusterChange = clusterScopedChange && [...kinds].some((kind) => !KIND_DESCRIPTORS[kind].namespaced && inputs?.has(kind));
+        if (!readsClusterChange) local.add(analyzer.name);
+      }
     }
-    for (const name of rerun) this.byAnalyzer.set(name, produced.get(name) ?? []);
+    const whole = new Set([...rerun].filter((name) => !local.has(name)));
+    const view = new ClusterView(snapshot);
+    const options = { settings: this.settings(), now };
+    const wholeRun = whole.size ? runAnalyzers(view, this.analyzers, { ...options, only: whole }) : { findings: [], errors: [] };
+    const localRun = local.size && changedNamespaces ? runAnalyzers(scopeToNamespaces(view, changedNamespaces), this.analyzers, { ...options, only: local }) : { findings: [], errors: [] };
+    const produced = (findings: readonly Finding[]): Map<string, Finding[]> => {
+      const out = new Map<string, Finding[]>();
+      for (const finding of findings) {
+        const owner = this.checkOwner.get(finding.check) ?? '';
+        out.set(owner, [...(out.get(owner) ?? []), finding]);
+      }
+      return out;
+    };
+    // An analyzer that failed keeps its previous findings: a bug must not read as "all resolved".
+    const failed = new Set([...wholeRun.errors, ...localRun.errors].map((e) => e.analyzer));
+    const fromWhole = produced(wholeRun.findings);
+    for (const name of whole) if (!failed.has(name)) this.byAnalyzer.set(name, byNamespace(fromWhole.get(name) ?? []));
+    const fromLocal = produced(localRun.findings);
+    for (const name of local) {
+      if (failed.has(name)) continue;
+      const buckets = this.byAnalyzer.get(name) ?? new Map<string, readonly Finding[]>();
+      const fresh = byNamespace(fromLocal.get(name) ?? []);
+      for (const namespace of changedNamespaces ?? []) {
+        const findings = fresh.get(namespace);
+        if (findings) buckets.set(namespace, findings);
+        else buckets.delete(namespace);
+      }
+      this.byAnalyzer.set(name, buckets);
+    }
+    const run = { errors: [...wholeRun.errors, ...localRun.errors] };
 
-    const all = [...this.byAnalyzer.values()].flat();
+    const all = [...this.byAnalyzer.values()].flatMap((buckets) => [...buckets.values()].flat());
     const report = buildAnalysisReport(all);
     const next = new Map<string, SubjectFindings>();
     for (const finding of report.findings) {

@@ -96,6 +96,8 @@ export class Manager {
   private crdInformer: Informer | undefined;
   private served = new Set<string>();
   private changedKinds = new Set<KindName>();
+  /** Namespaces of the objects that changed since the last pass; undefined: any (a kind synced, stopped). */
+  private changedNamespaces: Set<string> | undefined = new Set();
   private unparseableChanged = false;
   private passTimer: NodeJS.Timeout | undefined;
   private recheckTimer: NodeJS.Timeout | undefined;
@@ -132,7 +134,13 @@ export class Manager {
   private hooks(): InformerHooks {
     const { metrics, log } = this.options;
     return {
-      onEvent: (kind) => this.changed(kind as KindName),
+      onEvent: (kind, event) => {
+        for (const obj of event.type === 'updated' ? [event.old, event.object] : [event.object]) {
+          const namespace = obj.metadata.namespace;
+          if (namespace !== undefined) this.changedNamespaces?.add(namespace);
+        }
+        this.changed(kind as KindName);
+      },
       onUnparseableChange: () => {
         this.unparseableChanged = true;
         this.schedulePass();
@@ -141,7 +149,7 @@ export class Manager {
       onRestart: (kind) => metrics.watchRestarts.inc({ resource: kind }),
       onStateChange: (kind, state) => {
         metrics.setResourceForbidden(kind, state === 'forbidden');
-        if (state === 'synced' || state === 'forbidden') this.changed(kind as KindName);
+        if (state === 'synced' || state === 'forbidden') this.changedEverywhere(kind as KindName);
         log.debug({ resource: kind, state }, 'informer state');
       },
     };
@@ -184,7 +192,7 @@ export class Manager {
     // The gauge is set per pass for the kinds still watched only: a stale count would claim a watch.
     this.options.metrics.cacheObjects.remove({ resource: kind });
     this.options.log.info({ resource: kind }, 'stopped watching (API no longer served)');
-    this.changed(kind);
+    this.changedEverywhere(kind);
   }
 
   async start(): Promise<void> {
@@ -248,6 +256,12 @@ export class Manager {
     this.schedulePass();
   }
 
+  /** A change not confined to some namespaces: the kind's whole list appeared or went. */
+  private changedEverywhere(kind: KindName): void {
+    this.changedNamespaces = undefined;
+    this.changed(kind);
+  }
+
   private fullPassPending = false;
 
   private schedulePass(full = false): void {
@@ -267,11 +281,13 @@ export class Manager {
       return;
     }
     const kinds = this.fullPassPending ? undefined : this.changedKinds;
+    const namespaces = this.changedNamespaces;
     const unparseable = this.unparseableChanged;
     this.changedKinds = new Set();
+    this.changedNamespaces = new Set();
     this.fullPassPending = false;
     this.unparseableChanged = false;
-    const pass = this.analysis.run(this.cache.snapshot(), this.now(), kinds, unparseable);
+    const pass = this.analysis.run(this.cache.snapshot(), this.now(), kinds, unparseable, namespaces);
     metrics.analysisDuration.observe(pass.durationMs / 1000);
     for (const error of pass.errors) {
       metrics.analyzerErrors.inc({ analyzer: error.analyzer });

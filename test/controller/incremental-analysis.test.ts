@@ -81,3 +81,50 @@ describe('incremental analysis', () => {
     expect(analysis.run(snapshotOf(broken), FIXTURE_NOW, new Set(['Pod'])).changed).toEqual([]);
   });
 });
+
+describe('namespace-scoped passes', () => {
+  const shop = loadFixture('pods/crashloop.yaml');
+  const reports = loadFixture('general/malformed-pod.yaml');
+  const findingsOf = (analysis: IncrementalAnalysis): string[] =>
+    analysis.subjectKeys().sort().flatMap((key) => (analysis.subject(key)?.findings ?? []).map((f) => `${key} ${f.check} ${f.object.name}`));
+
+  it('re-analyze only the changed namespace and end where a full pass would', () => {
+    const incremental = new IncrementalAnalysis(ANALYZERS, defaultAnalysisSettings);
+    incremental.run(snapshotOf([...shop, ...reports]), FIXTURE_NOW);
+    const pass = incremental.run(snapshotOf([...healed(shop), ...reports]), FIXTURE_NOW, new Set(['Pod']), false, new Set(['shop']));
+    expect(pass.changed).toEqual([SUBJECT]);
+
+    const fresh = new IncrementalAnalysis(ANALYZERS, defaultAnalysisSettings);
+    fresh.run(snapshotOf([...healed(shop), ...reports]), FIXTURE_NOW);
+    expect(findingsOf(incremental)).toEqual(findingsOf(fresh));
+    expect(findingsOf(incremental).some((f) => f.startsWith('Deployment/reports/reporting PodCrashLooping'))).toBe(true);
+  });
+
+  it('keep the other namespaces\' findings even though their objects were not re-analyzed', () => {
+    const incremental = new IncrementalAnalysis(ANALYZERS, defaultAnalysisSettings);
+    incremental.run(snapshotOf([...shop, ...reports]), FIXTURE_NOW);
+    incremental.run(snapshotOf([...shop, ...reports]), FIXTURE_NOW, new Set(['Pod']), false, new Set(['shop']));
+    expect(incremental.subject('Deployment/reports/reporting')?.findings.map((f) => f.check)).toContain('PodCrashLooping');
+    expect(incremental.subject(SUBJECT)?.findings.map((f) => f.check)).toContain('PodCrashLooping');
+  });
+});
+
+describe('a failing analyzer', () => {
+  it('keeps its previous findings instead of reading as resolved', () => {
+    let calls = 0;
+    const flaky: Analyzer = {
+      name: 'flaky', description: 'fails on its second run', checks: ['NodeCordoned'], reads: ['Pod'],
+      analyze: () => {
+        calls += 1;
+        if (calls > 1) throw new Error('bug');
+        return [{ check: 'NodeCordoned', severity: 'info', subject: { kind: 'Node', name: 'worker-1' }, object: { kind: 'Node', name: 'worker-1' }, message: 'cordoned', evidence: [] }];
+      },
+    };
+    const analysis = new IncrementalAnalysis([flaky], defaultAnalysisSettings);
+    analysis.run(snapshotOf(loadFixture('pods/crashloop.yaml')), FIXTURE_NOW);
+    const pass = analysis.run(snapshotOf(loadFixture('pods/crashloop.yaml')), FIXTURE_NOW, new Set(['Pod']));
+    expect(pass.errors.map((e) => e.analyzer)).toEqual(['flaky']);
+    expect(pass.changed).toEqual([]);
+    expect(analysis.subject('Node//worker-1')?.findings.map((f) => f.check)).toEqual(['NodeCordoned']);
+  });
+});
