@@ -29,9 +29,15 @@ export interface Kube {
   watch: Watch;
 }
 
+/** Clients for the cluster the global setup chose. */
 export function kube(): Kube {
+  return kubeFrom(inject('kubeconfig'));
+}
+
+/** Clients for the cluster of a given kubeconfig file (e.g. a private control plane). */
+export function kubeFrom(kubeconfig: string): Kube {
   const kc = new KubeConfig();
-  kc.loadFromFile(inject('kubeconfig'));
+  kc.loadFromFile(kubeconfig);
   return {
     kc,
     core: kc.makeApiClient(CoreV1Api),

@@ -7,8 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadAllYaml, type V1CustomResourceDefinition } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyProjectCrds, repoRoot, statusOf, tempNamespace, waitFor, type Kube } from './kube.js';
-import { controllerConfig, kubeFrom, PrivateControlPlane, sharedClusterBinary, startChild, type ChildController } from './reliability-helpers.js';
+import { applyProjectCrds, kubeFrom, repoRoot, statusOf, tempNamespace, waitFor, type Kube } from './kube.js';
+import { controllerConfig, PrivateControlPlane, sharedClusterBinary, startChild, type ChildController } from './reliability-helpers.js';
 
 const GROUP = 'sre.otomi.io';
 const VERSION = 'v1alpha1';

@@ -6,24 +6,10 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ApiextensionsV1Api, AppsV1Api, CoreV1Api, CustomObjectsApi, DiscoveryV1Api, KubeConfig, Watch } from '@kubernetes/client-node';
 import { runCommand } from '../../src/cli/run.js';
 import { writeTempFile } from '../helpers/temp-files.js';
-import { repoRoot, waitFor, type Kube } from './kube.js';
+import { repoRoot, waitFor } from './kube.js';
 
-export function kubeFrom(kubeconfig: string): Kube {
-  const kc = new KubeConfig();
-  kc.loadFromFile(kubeconfig);
-  return {
-    kc,
-    core: kc.makeApiClient(CoreV1Api),
-    apps: kc.makeApiClient(AppsV1Api),
-    discovery: kc.makeApiClient(DiscoveryV1Api),
-    apiext: kc.makeApiClient(ApiextensionsV1Api),
-    custom: kc.makeApiClient(CustomObjectsApi),
-    watch: new Watch(kc),
-  };
-}
 
 // --- /metrics -----------------------------------------------------------------------------------
 
