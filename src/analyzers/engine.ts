@@ -17,6 +17,20 @@ export interface AnalysisRun {
   readonly skipped: readonly { readonly analyzer: string; readonly missing: readonly KindName[] }[];
   /** Analyzers that threw: the rest of the analysis went on. */
   readonly errors: readonly { readonly analyzer: string; readonly message: string }[];
+  /**
+   * When an analyzer's time-based verdicts can change with no object changing (a pod pending past a
+   * threshold, an event falling out of a window): the earliest such moment after `now` per analyzer
+   * and namespace ('' for cluster-scoped objects). The controller re-runs the analyzer then.
+   */
+  readonly rechecks: readonly Recheck[];
+}
+
+export interface Recheck {
+  readonly analyzer: string;
+  /** '' for a cluster-scoped object. */
+  readonly namespace: string;
+  /** Milliseconds since the epoch, after the run's `now`. */
+  readonly at: number;
 }
 
 export interface AnalysisOptions {
@@ -33,6 +47,7 @@ export function runAnalyzers(view: ClusterReader, analyzers: readonly Analyzer[]
   const findings: Finding[] = [];
   const skipped: { analyzer: string; missing: KindName[] }[] = [];
   const errors: { analyzer: string; message: string }[] = [];
+  const rechecks: Recheck[] = [];
   for (const analyzer of analyzers) {
     if (options.only && !options.only.has(analyzer.name)) continue;
     if (analyzer.checks.every((check) => disabled.has(check))) continue;
@@ -43,18 +58,27 @@ export function runAnalyzers(view: ClusterReader, analyzers: readonly Analyzer[]
     }
     const allowed = new Set<KindName>([...analyzer.reads, ...(analyzer.optionalReads ?? [])]);
     const declared = new Set<string>(analyzer.checks);
+    // Kept apart until the analyzer returns: a failing analyzer's re-checks are dropped with its findings.
+    const earliest = new Map<string, number>();
+    const recheckAt = (at: number, namespace: string | undefined): void => {
+      if (!Number.isFinite(at) || at <= now) return;
+      const ns = namespace ?? '';
+      const known = earliest.get(ns);
+      if (known === undefined || at < known) earliest.set(ns, at);
+    };
     try {
-      const produced = analyzer.analyze({ view: restrictView(view, allowed, analyzer.name), settings, now, extra: options.extra ?? {} });
+      const produced = analyzer.analyze({ view: restrictView(view, allowed, analyzer.name), settings, now, extra: options.extra ?? {}, recheckAt });
       for (const finding of produced) {
         if (!declared.has(finding.check)) throw new Error(`analyzer ${analyzer.name} reported ${finding.check}, which it does not declare`);
         if (disabled.has(finding.check) || isSuppressed(view, finding)) continue;
         findings.push(bound(finding, settings));
       }
+      for (const [namespace, at] of earliest) rechecks.push({ analyzer: analyzer.name, namespace, at });
     } catch (error) {
       errors.push({ analyzer: analyzer.name, message: error instanceof Error ? error.message : String(error) });
     }
   }
-  return { findings, skipped, errors };
+  return { findings, skipped, errors, rechecks };
 }
 
 function bound(finding: Finding, settings: AnalysisSettings): Finding {

@@ -1,7 +1,7 @@
 // Small pure helpers analyzers share to build findings: timestamps, events, container states.
 import type { ClusterEvent, ContainerState, ContainerStatus, Pod } from '../model/core.js';
 import type { KubeObject, ObjectRef } from '../model/meta.js';
-import type { FindingObject } from './types.js';
+import type { AnalysisContext, FindingObject } from './types.js';
 
 /** Milliseconds since an RFC 3339 timestamp, or undefined when absent or unparseable. */
 export function ageMs(timestamp: string | null | undefined, now: number): number | undefined {
@@ -96,3 +96,39 @@ export function isPodTerminal(pod: Pod): boolean {
 
 /** The subject of findings about the cluster as a whole (a missing add-on or StorageClass); its report lives in the operator's namespace. */
 export const CLUSTER_SUBJECT: ObjectRef = Object.freeze({ kind: 'Cluster', name: 'cluster' });
+
+/** What the time helpers below need of the analysis context. */
+export type Clock = Pick<AnalysisContext, 'now' | 'recheckAt'>;
+
+/**
+ * Asks for a re-check at the moment `since` becomes `thresholdMs` old: a verdict that compares the
+ * age with the threshold changes then with no object changing. A no-op when `since` is absent or
+ * unparseable, or the moment is past (the engine drops those). For comparisons the helpers below do
+ * not fit; a strict `age > threshold` turns one millisecond later, so pass `threshold + 1`.
+ */
+export function recheckWhenAged(ctx: Clock, since: string | null | undefined, thresholdMs: number, namespace: string | undefined): void {
+  if (!since) return;
+  const at = Date.parse(since);
+  if (!Number.isNaN(at)) ctx.recheckAt(at + thresholdMs, namespace);
+}
+
+/**
+ * Whether `since` is at least `thresholdMs` ago ("pending for 10 min or more"). While it is not yet,
+ * schedules a re-check at the moment it will be, so the controller need not poll for the crossing.
+ * False when `since` is absent or unparseable.
+ */
+export function olderThan(ctx: Clock, since: string | null | undefined, thresholdMs: number, namespace: string | undefined): boolean {
+  const age = ageMs(since, ctx.now);
+  if (age === undefined) return false;
+  if (age < thresholdMs) recheckWhenAged(ctx, since, thresholdMs, namespace);
+  return age >= thresholdMs;
+}
+
+/**
+ * Whether `at` is less than `windowMs` ago ("an event within the last hour"): the counterpart of
+ * olderThan for windows that end. While it is within, schedules a re-check at the moment it falls
+ * out of the window, when what it turned on turns off. False when `at` is absent or unparseable.
+ */
+export function withinLast(ctx: Clock, at: string | null | undefined, windowMs: number, namespace: string | undefined): boolean {
+  return !olderThan(ctx, at, windowMs, namespace) && ageMs(at, ctx.now) !== undefined;
+}

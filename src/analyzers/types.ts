@@ -46,6 +46,11 @@ export interface AnalysisContext {
   /** Milliseconds since the epoch: an injected clock, so that time-based checks are testable. */
   readonly now: number;
   readonly extra: ExtraEvidence;
+  /**
+   * Asks for this analyzer to run again at `at` (ms since the epoch): the moment a time-based
+   * verdict about an object of `namespace` (undefined: a cluster-scoped object) can change.
+   */
+  readonly recheckAt: (at: number, namespace: string | undefined) => void;
 }
 
 export interface Analyzer {
