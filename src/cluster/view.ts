@@ -1,5 +1,8 @@
-// The read-only cluster view the analyzers run on: parsed objects indexed by kind, namespace/name,
-// uid, labels, owner chain and events by involved object. Built once, never mutated afterwards.
+// The cluster view the analyzers run on: parsed objects indexed by kind, namespace/name, uid,
+// labels, owner chain and events by involved object. Analyzers only read it (ClusterReader). The
+// CLI builds it once from a snapshot; the controller keeps one alive and applies each watch event
+// to it between analysis passes, because rebuilding every index of a large cluster on every change
+// was most of the controller's CPU and garbage.
 import type { ClusterEvent, Pod } from '../model/core.js';
 import type { KindMap, KindName } from '../model/kinds.js';
 import { KIND_DESCRIPTORS } from '../model/kinds.js';
@@ -47,51 +50,167 @@ function byTimestampDesc(a: ClusterEvent, b: ClusterEvent): number {
   return (b.lastTimestamp ?? '').localeCompare(a.lastTimestamp ?? '');
 }
 
-export class ClusterView implements ClusterReader {
-  private readonly byKind = new Map<KindName, readonly KubeObject[]>();
-  private readonly byKey = new Map<KindName, Map<string, KubeObject>>();
-  private readonly byNamespace = new Map<KindName, Map<string, KubeObject[]>>();
-  private readonly byUid = new Map<string, KubeObject>();
-  private readonly podsByNode = new Map<string, Pod[]>();
-  private readonly eventsByObject = new Map<string, ClusterEvent[]>();
-  private readonly subjects = new WeakMap<KubeObject, ObjectRef>();
-  private readonly loaded: ReadonlySet<KindName>;
-  readonly unparseable: readonly UnparseableObject[];
+const involvedKey = (event: ClusterEvent): string => `${event.involved.kind}/${keyOf(event.involved.namespace ?? event.metadata.namespace, event.involved.name)}`;
 
-  constructor(snapshot: ClusterSnapshot) {
-    this.loaded = snapshot.loadedKinds;
-    this.unparseable = snapshot.unparseable;
-    for (const [kind, objects] of snapshot.objects) {
-      const keyed = new Map<string, KubeObject>();
-      const namespaced = new Map<string, KubeObject[]>();
-      for (const obj of objects) {
-        const { namespace, name, uid } = obj.metadata;
-        keyed.set(keyOf(namespace, name), obj);
-        if (uid) this.byUid.set(uid, obj);
-        if (namespace !== undefined) {
-          const list = namespaced.get(namespace);
-          if (list) list.push(obj);
-          else namespaced.set(namespace, [obj]);
-        }
-      }
-      this.byKind.set(kind, objects);
-      this.byKey.set(kind, keyed);
-      this.byNamespace.set(kind, namespaced);
+/**
+ * A keyed bucket with its list form computed on first read after a change: analyzers read lists,
+ * watch events change single entries, and several events usually arrive between two reads.
+ */
+class Bucket<T> {
+  private readonly entries = new Map<string, T>();
+  private listed: readonly T[] | undefined;
+
+  constructor(private readonly order?: (a: T, b: T) => number) {}
+
+  set(key: string, value: T): void {
+    this.entries.set(key, value);
+    this.listed = undefined;
+  }
+
+  delete(key: string): void {
+    if (this.entries.delete(key)) this.listed = undefined;
+  }
+
+  get(key: string): T | undefined {
+    return this.entries.get(key);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  list(): readonly T[] {
+    if (!this.listed) {
+      const values = [...this.entries.values()];
+      this.listed = this.order ? values.sort(this.order) : values;
     }
-    for (const pod of this.list('Pod')) {
-      const nodeName = pod.spec.nodeName;
-      if (!nodeName) continue;
-      const list = this.podsByNode.get(nodeName);
-      if (list) list.push(pod);
-      else this.podsByNode.set(nodeName, [pod]);
+    return this.listed;
+  }
+}
+
+/** Buckets by a secondary key (namespace, node, involved object), dropped when they empty. */
+class BucketIndex<T> {
+  private readonly buckets = new Map<string, Bucket<T>>();
+
+  constructor(private readonly order?: (a: T, b: T) => number) {}
+
+  add(bucket: string, key: string, value: T): void {
+    let found = this.buckets.get(bucket);
+    if (!found) this.buckets.set(bucket, (found = new Bucket<T>(this.order)));
+    found.set(key, value);
+  }
+
+  remove(bucket: string, key: string): void {
+    const found = this.buckets.get(bucket);
+    if (!found) return;
+    found.delete(key);
+    if (found.size === 0) this.buckets.delete(bucket);
+  }
+
+  list(bucket: string): readonly T[] {
+    return this.buckets.get(bucket)?.list() ?? EMPTY;
+  }
+
+  keys(): IterableIterator<string> {
+    return this.buckets.keys();
+  }
+}
+
+export class ClusterView implements ClusterReader {
+  private readonly byKind = new Map<KindName, Bucket<KubeObject>>();
+  private readonly byNamespace = new Map<KindName, BucketIndex<KubeObject>>();
+  private readonly byUid = new Map<string, KubeObject>();
+  private readonly podsByNode = new BucketIndex<Pod>();
+  private readonly eventsByObject = new BucketIndex<ClusterEvent>(byTimestampDesc);
+  private subjects = new WeakMap<KubeObject, ObjectRef>();
+  private readonly loaded: Set<KindName>;
+  private unparseableObjects: readonly UnparseableObject[];
+
+  /** From a snapshot (the CLI), or empty, to be filled by `apply` (the controller). */
+  constructor(snapshot?: ClusterSnapshot) {
+    this.loaded = new Set(snapshot?.loadedKinds);
+    this.unparseableObjects = snapshot?.unparseable ?? EMPTY;
+    for (const [kind, objects] of snapshot?.objects ?? []) {
+      if (!this.byKind.has(kind)) this.byKind.set(kind, new Bucket());
+      for (const obj of objects) this.upsert(kind, obj);
     }
-    for (const event of this.list('Event')) {
-      const key = `${event.involved.kind}/${keyOf(event.involved.namespace ?? event.metadata.namespace, event.involved.name)}`;
-      const list = this.eventsByObject.get(key);
-      if (list) list.push(event);
-      else this.eventsByObject.set(key, [event]);
+  }
+
+  get unparseable(): readonly UnparseableObject[] {
+    return this.unparseableObjects;
+  }
+
+  /** Kinds whose complete list the view holds. */
+  loadedKinds(): ReadonlySet<KindName> {
+    return this.loaded;
+  }
+
+  // --- Changes: the owner of the view applies them between analysis passes. ---
+
+  setLoaded(kind: KindName, loaded: boolean): void {
+    if (loaded) this.loaded.add(kind);
+    else this.loaded.delete(kind);
+  }
+
+  setUnparseable(objects: readonly UnparseableObject[]): void {
+    this.unparseableObjects = objects;
+  }
+
+  /**
+   * Adds an object or replaces the one with its namespace/name. A replaced object keeps its place
+   * in every list whose bucket it stays in, so that lists read in the same order as a fresh build.
+   */
+  upsert(kind: KindName, obj: KubeObject): void {
+    const { namespace, name, uid } = obj.metadata;
+    const key = keyOf(namespace, name);
+    let objects = this.byKind.get(kind);
+    if (!objects) this.byKind.set(kind, (objects = new Bucket()));
+    const old = objects.get(key);
+    objects.set(key, obj);
+    const oldUid = old?.metadata.uid;
+    if (oldUid && oldUid !== uid && this.byUid.get(oldUid) === old) this.byUid.delete(oldUid);
+    if (uid) this.byUid.set(uid, obj);
+    if (namespace !== undefined) {
+      let namespaced = this.byNamespace.get(kind);
+      if (!namespaced) this.byNamespace.set(kind, (namespaced = new BucketIndex()));
+      namespaced.add(namespace, key, obj);
     }
-    for (const list of this.eventsByObject.values()) list.sort(byTimestampDesc);
+    if (kind === 'Pod') this.move(this.podsByNode, key, old && (old as Pod).spec.nodeName, (obj as Pod).spec.nodeName, obj as Pod);
+    if (kind === 'Event') this.move(this.eventsByObject, key, old && involvedKey(old as ClusterEvent), involvedKey(obj as ClusterEvent), obj as ClusterEvent);
+    this.ownersChanged(kind);
+  }
+
+  private move<T>(index: BucketIndex<T>, key: string, from: string | undefined, to: string | undefined, value: T): void {
+    if (from !== undefined && from !== to) index.remove(from, key);
+    if (to) index.add(to, key, value);
+  }
+
+  remove(kind: KindName, obj: KubeObject): void {
+    const { namespace, name } = obj.metadata;
+    const key = keyOf(namespace, name);
+    const objects = this.byKind.get(kind);
+    const old = objects?.get(key);
+    if (!objects || !old) return;
+    objects.delete(key);
+    const { uid } = old.metadata;
+    if (uid && this.byUid.get(uid) === old) this.byUid.delete(uid);
+    if (namespace !== undefined) this.byNamespace.get(kind)?.remove(namespace, key);
+    if (kind === 'Pod') this.move(this.podsByNode, key, (old as Pod).spec.nodeName, undefined, old as Pod);
+    if (kind === 'Event') this.move(this.eventsByObject, key, involvedKey(old as ClusterEvent), undefined, old as ClusterEvent);
+    this.ownersChanged(kind);
+  }
+
+  /** Forgets every object of a kind (its API is no longer served). */
+  clear(kind: KindName): void {
+    for (const obj of [...this.list(kind)]) this.remove(kind, obj);
+    this.byKind.delete(kind);
+    this.byNamespace.delete(kind);
+    this.loaded.delete(kind);
+  }
+
+  /** Subjects are resolved through owners: a change of an owner kind can change any of them. */
+  private ownersChanged(kind: KindName): void {
+    if (ROLL_UP_KINDS.has(kind)) this.subjects = new WeakMap();
   }
 
   has(kind: KindName): boolean {
@@ -99,16 +218,16 @@ export class ClusterView implements ClusterReader {
   }
 
   list<K extends KindName>(kind: K): readonly KindMap[K][] {
-    return (this.byKind.get(kind) ?? EMPTY) as readonly KindMap[K][];
+    return (this.byKind.get(kind)?.list() ?? EMPTY) as readonly KindMap[K][];
   }
 
   inNamespace<K extends KindName>(kind: K, namespace: string): readonly KindMap[K][] {
-    return (this.byNamespace.get(kind)?.get(namespace) ?? EMPTY) as readonly KindMap[K][];
+    return (this.byNamespace.get(kind)?.list(namespace) ?? EMPTY) as readonly KindMap[K][];
   }
 
   get<K extends KindName>(kind: K, namespace: string | undefined, name: string): KindMap[K] | undefined {
     const scoped = KIND_DESCRIPTORS[kind].namespaced ? namespace : undefined;
-    return this.byKey.get(kind)?.get(keyOf(scoped, name)) as KindMap[K] | undefined;
+    return this.byKind.get(kind)?.get(keyOf(scoped, name)) as KindMap[K] | undefined;
   }
 
   namespaces(): readonly string[] {
@@ -129,11 +248,11 @@ export class ClusterView implements ClusterReader {
   }
 
   podsOnNode(nodeName: string): readonly Pod[] {
-    return this.podsByNode.get(nodeName) ?? EMPTY;
+    return this.podsByNode.list(nodeName);
   }
 
   eventsFor(ref: { kind: string; namespace?: string | undefined; name: string }): readonly ClusterEvent[] {
-    return this.eventsByObject.get(`${ref.kind}/${keyOf(ref.namespace, ref.name)}`) ?? EMPTY;
+    return this.eventsByObject.list(`${ref.kind}/${keyOf(ref.namespace, ref.name)}`);
   }
 
   controllerOf(obj: KubeObject): { ref: OwnerReference; object?: KubeObject } | undefined {
