@@ -4,7 +4,8 @@
 // to the crash loop it causes, which names it as its root cause.
 import type { ObjectRef } from '../../model/meta.js';
 import type { ClusterEvent, Container, ContainerState, ContainerStatus, Pod } from '../../model/core.js';
-import { ageMs } from '../evidence.js';
+import { ageMs, recheckWhenAged } from '../evidence.js';
+import type { Clock } from '../evidence.js';
 import type { AnalysisContext } from '../types.js';
 
 /** Containers that, next to another container, are proxies or agents rather than the application. */
@@ -27,10 +28,14 @@ export function eventsOfContainer(events: readonly ClusterEvent[], container: st
   return events.filter((event) => event.involved.fieldPath?.endsWith(`{${container}}`) === true);
 }
 
-/** Events that happened within `windowMs` of now (by their last occurrence). */
-export function recentEvents(events: readonly ClusterEvent[], now: number, windowMs: number): ClusterEvent[] {
+/**
+ * Events that happened within `windowMs` of now (by their last occurrence). Each falls out of the
+ * window (age > windowMs) a millisecond after lastTimestamp + windowMs: a re-check is asked for then.
+ */
+export function recentEvents(events: readonly ClusterEvent[], clock: Clock, windowMs: number): ClusterEvent[] {
   return events.filter((event) => {
-    const age = ageMs(event.lastTimestamp, now);
+    const age = ageMs(event.lastTimestamp, clock.now);
+    recheckWhenAged(clock, event.lastTimestamp, windowMs + 1, event.involved.namespace);
     return age !== undefined && age <= windowMs;
   });
 }
@@ -58,11 +63,13 @@ export function isWaitingOnError(status: ContainerStatus): boolean {
  * The OOM kill worth reporting: the last or current termination was OOMKilled and it is recent, or
  * the container is crash-looping on it (then it is still going on, however long ago it began).
  */
-export function reportableOomKill(status: ContainerStatus, now: number, withinMs: number): NonNullable<ContainerState['terminated']> | undefined {
+export function reportableOomKill(status: ContainerStatus, clock: Clock, withinMs: number, namespace: string | undefined): NonNullable<ContainerState['terminated']> | undefined {
   for (const terminated of [status.state?.terminated, status.lastState?.terminated]) {
     if (terminated?.reason !== 'OOMKilled') continue;
     if (isCrashLooping(status)) return terminated;
-    const age = ageMs(terminated.finishedAt, now);
+    const age = ageMs(terminated.finishedAt, clock.now);
+    // No longer recent (age > withinMs) a millisecond after finishedAt + withinMs.
+    recheckWhenAged(clock, terminated.finishedAt, withinMs + 1, namespace);
     if (age !== undefined && age <= withinMs) return terminated;
   }
   return undefined;

@@ -75,7 +75,7 @@ export const crashLoopingContainers: Analyzer = {
       if (pod.metadata.deletionTimestamp || pod.status.phase === 'Succeeded') continue;
       const failingSidecars = new Set(findSidecarFailures(ctx, pod).map((f) => f.container));
       for (const { status } of containerStatuses(pod)) {
-        const killed = reportableOomKill(status, ctx.now, ctx.settings.thresholds.podOOMKilledWithin);
+        const killed = reportableOomKill(status, ctx, ctx.settings.thresholds.podOOMKilledWithin, pod.metadata.namespace);
         if (killed) findings.push(oomKillFinding(ctx, pod, status, killed));
         if (isCrashLooping(status) && !failingSidecars.has(status.name) && !isIstioSidecar(pod, status.name)) {
           findings.push(crashLoopFinding(ctx, pod, status, status.lastState?.terminated?.reason === 'OOMKilled' ? killed : undefined));

@@ -17,7 +17,7 @@ function containerOfEvent(event: ClusterEvent): string | undefined {
 }
 
 function hookFindings(ctx: AnalysisContext, pod: Pod): Finding[] {
-  const events = recentEvents(podEvents(ctx, pod), ctx.now, ctx.settings.thresholds.podEventsWithin);
+  const events = recentEvents(podEvents(ctx, pod), ctx, ctx.settings.thresholds.podEventsWithin);
   const findings: Finding[] = [];
   for (const { reason, hook } of HOOKS) {
     const byContainer = new Map<string, ClusterEvent[]>();

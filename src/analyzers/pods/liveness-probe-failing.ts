@@ -9,7 +9,7 @@ import { earliestFirstTimestamp, eventsOfContainer, podEvents, recentEvents } fr
 export function livenessFailures(ctx: AnalysisContext, pod: Pod, status: ContainerStatus): ClusterEvent[] {
   if (status.restartCount === 0) return [];
   const failures = eventsOfContainer(podEvents(ctx, pod), status.name).filter((e) => e.reason === 'Unhealthy' && /^Liveness probe (failed|errored)/.test(e.message));
-  return recentEvents(failures, ctx.now, ctx.settings.thresholds.podEventsWithin);
+  return recentEvents(failures, ctx, ctx.settings.thresholds.podEventsWithin);
 }
 
 export const livenessProbesFailing: Analyzer = {

@@ -3,7 +3,7 @@
 // those checks, and unready sidecars to PodSidecarNotReady, so that one problem makes one finding.
 import type { ContainerStatus, Pod } from '../../model/core.js';
 import { findCondition } from '../../model/meta.js';
-import { ageMs, containerStatuses, describeContainer, describeState, eventEvidence, formatDuration, objectRef } from '../evidence.js';
+import { ageMs, containerStatuses, describeContainer, describeState, eventEvidence, formatDuration, objectRef, olderThan } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
 import { eventsOfContainer, isWaitingOnError, podEvents, readyCount, sidecarNames, specOf } from './container-health.js';
 import { findSidecarFailures } from './sidecar-not-ready.js';
@@ -54,15 +54,15 @@ export const notReadyPods: Analyzer = {
       const ready = findCondition(pod.status.conditions, 'Ready');
       const since = ready?.lastTransitionTime;
       const forMs = ageMs(since, ctx.now);
-      if (ready?.status !== 'False' || !since || forMs === undefined || forMs < ctx.settings.thresholds.podNotReadyAfter) continue;
+      if (ready?.status !== 'False' || !since || forMs === undefined) continue;
+      if (!olderThan(ctx, since, ctx.settings.thresholds.podNotReadyAfter, pod.metadata.namespace)) continue;
       const statuses = containerStatuses(pod);
       if (statuses.some((c) => isWaitingOnError(c.status)) || findSidecarFailures(ctx, pod).length > 0) continue;
       const sidecars = sidecarNames(pod);
       for (const { status, init } of statuses) {
         if (init || sidecars.has(status.name) || status.ready || !status.state?.running) continue;
         // A container restarted since is a restart problem (liveness, hooks, crashes), not a readiness one.
-        const runningFor = ageMs(status.state.running.startedAt, ctx.now);
-        if (runningFor === undefined || runningFor < ctx.settings.thresholds.podNotReadyAfter) continue;
+        if (!olderThan(ctx, status.state.running.startedAt, ctx.settings.thresholds.podNotReadyAfter, pod.metadata.namespace)) continue;
         const probe = pendingProbe(pod, status);
         if (probe) findings.push(notReadyFinding(ctx, pod, status, probe, since, forMs));
       }

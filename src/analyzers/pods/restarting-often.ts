@@ -4,7 +4,7 @@
 // restartsPerHour restarts per hour of the pod's life (a pod younger than an hour counts as one
 // hour, which makes the rule exact for it).
 import type { ContainerStatus, Pod } from '../../model/core.js';
-import { ageMs, containerStatuses, describeContainer, describeState, formatDuration, isPodTerminal, objectRef } from '../evidence.js';
+import { ageMs, containerStatuses, describeContainer, describeState, formatDuration, isPodTerminal, objectRef, recheckWhenAged } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
 import { isCrashLooping, isIstioSidecar, reportableOomKill } from './container-health.js';
 import { livenessFailures } from './liveness-probe-failing.js';
@@ -18,10 +18,22 @@ function restartRule(ctx: AnalysisContext, pod: Pod, status: ContainerStatus): R
   const { restartCountHigh, restartsPerHour } = ctx.settings.thresholds;
   if (status.restartCount >= restartCountHigh) return { rule: 'total' };
   if (status.restartCount < restartsPerHour) return undefined;
-  const sinceLastExit = ageMs(status.lastState?.terminated?.finishedAt, ctx.now);
-  const podAge = ageMs(pod.status.startTime ?? pod.metadata.creationTimestamp, ctx.now);
+  const lastExit = status.lastState?.terminated?.finishedAt;
+  const started = pod.status.startTime ?? pod.metadata.creationTimestamp;
+  const sinceLastExit = ageMs(lastExit, ctx.now);
+  const podAge = ageMs(started, ctx.now);
+  const namespace = pod.metadata.namespace;
+  // The last exit leaves the hour (sinceLastExit > HOUR_MS) a millisecond after finishedAt + 1h.
+  recheckWhenAged(ctx, lastExit, HOUR_MS + 1, namespace);
   if (sinceLastExit === undefined || sinceLastExit > HOUR_MS || podAge === undefined) return undefined;
   const perHour = status.restartCount / (Math.max(podAge, HOUR_MS) / HOUR_MS);
+  // The estimate falls below the threshold once the pod is older than restartCount / restartsPerHour
+  // hours (never before its first hour: restartCount >= restartsPerHour here). That moment is
+  // computed, not searched; in case rounding keeps the estimate on at its floor, the millisecond
+  // after it is asked for as well (the re-run at the floor then schedules it).
+  const crossing = (status.restartCount / restartsPerHour) * HOUR_MS;
+  recheckWhenAged(ctx, started, Math.floor(crossing), namespace);
+  recheckWhenAged(ctx, started, Math.floor(crossing) + 1, namespace);
   return perHour >= restartsPerHour ? { rule: 'hourly', perHour } : undefined;
 }
 
@@ -30,7 +42,7 @@ function explainedElsewhere(ctx: AnalysisContext, pod: Pod, status: ContainerSta
   return (
     isCrashLooping(status) ||
     isIstioSidecar(pod, status.name) ||
-    reportableOomKill(status, ctx.now, ctx.settings.thresholds.podOOMKilledWithin) !== undefined ||
+    reportableOomKill(status, ctx, ctx.settings.thresholds.podOOMKilledWithin, pod.metadata.namespace) !== undefined ||
     failingSidecars.has(status.name) ||
     livenessFailures(ctx, pod, status).length > 0
   );

@@ -4,7 +4,7 @@
 import type { ContainerStatus, Pod } from '../../model/core.js';
 import { findCondition } from '../../model/meta.js';
 import {
-  ageMs, containerStatuses, describeContainer, describeState, eventEvidence, formatDuration, isPodTerminal, objectRef,
+  ageMs, containerStatuses, describeContainer, describeState, eventEvidence, formatDuration, isPodTerminal, objectRef, recheckWhenAged,
 } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
 import {
@@ -48,13 +48,18 @@ export function findSidecarFailures(ctx: AnalysisContext, pod: Pod): SidecarFail
   const ready = findCondition(pod.status.conditions, 'Ready');
   const unreadySince = ready?.status === 'False' ? (ready.lastTransitionTime ?? pod.status.startTime) : undefined;
   const unreadyFor = ageMs(unreadySince, ctx.now);
+  const namespace = pod.metadata.namespace;
   const failures: SidecarFailure[] = [];
   for (const c of statuses) {
-    if (!sidecars.has(c.name) || isIstioSidecar(pod, c.name) || reportableOomKill(c.status, ctx.now, thresholds.podOOMKilledWithin)) continue;
+    if (!sidecars.has(c.name) || isIstioSidecar(pod, c.name) || reportableOomKill(c.status, ctx, thresholds.podOOMKilledWithin, pod.metadata.namespace)) continue;
     const base = { container: c.name, native: c.init, status: c.status };
     if (isCrashLooping(c.status)) {
       failures.push({ ...base, state: 'crash-looping', ...(unreadySince ? { since: unreadySince } : {}) });
-    } else if (c.status.state?.running && !c.status.ready && unreadyFor !== undefined && unreadyFor >= thresholds.podNotReadyAfter && runningFor(c.status, ctx.now) >= thresholds.podNotReadyAfter) {
+    } else if (c.status.state?.running && !c.status.ready && unreadyFor !== undefined) {
+      // Both clocks must pass the threshold: re-check when each does.
+      recheckWhenAged(ctx, unreadySince, thresholds.podNotReadyAfter, namespace);
+      recheckWhenAged(ctx, c.status.state.running.startedAt, thresholds.podNotReadyAfter, namespace);
+      if (unreadyFor < thresholds.podNotReadyAfter || runningFor(c.status, ctx.now) < thresholds.podNotReadyAfter) continue;
       failures.push({ ...base, state: 'not ready', ...(unreadySince ? { since: unreadySince } : {}) });
     }
   }

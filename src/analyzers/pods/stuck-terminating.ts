@@ -4,7 +4,7 @@
 // are a finalizer nobody removes and a node whose kubelet no longer answers.
 import type { Pod } from '../../model/core.js';
 import { findCondition } from '../../model/meta.js';
-import { ageMs, containerStatuses, formatDuration, objectRef } from '../evidence.js';
+import { ageMs, containerStatuses, formatDuration, objectRef, recheckWhenAged } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
 
 function nodeEvidence(ctx: AnalysisContext, pod: Pod): string[] {
@@ -42,6 +42,8 @@ export const stuckTerminatingPods: Analyzer = {
     for (const pod of ctx.view.list('Pod')) {
       const due = pod.metadata.deletionTimestamp;
       const overdue = ageMs(due, ctx.now);
+      // Stuck once strictly past the grace: a millisecond after due + grace.
+      recheckWhenAged(ctx, due, ctx.settings.thresholds.podStuckTerminatingGrace + 1, pod.metadata.namespace);
       if (!due || overdue === undefined || overdue <= ctx.settings.thresholds.podStuckTerminatingGrace) continue;
       const grace = pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds;
       const running = containerStatuses(pod).filter((c) => c.status.state?.running).map((c) => c.name);
