@@ -2,7 +2,7 @@
 // Secrets are known by name only (their data never enters the process), so a missing Secret key
 // shows up only through the kubelet's CreateContainerConfigError message.
 import type { ClusterEvent, Pod } from '../../model/core.js';
-import { ageMs, containerStatuses, eventEvidence, objectRef } from '../evidence.js';
+import { ageMs, containerStatuses, eventEvidence, objectRef, recheckWhenAged } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
 import { OWNER_KINDS, earliestEvent, isActivePod, isPodBlocked, podEvents, podName, specContainers } from './pod-state.js';
 import { isNonRootRejection } from './run-as-non-root.js';
@@ -172,6 +172,7 @@ export function findMissingConfig(ctx: AnalysisContext): Finding[] {
     // Objects applied together arrive in any order: a brand-new pod gets a grace period unless the
     // kubelet has already failed on the reference.
     const age = ageMs(pod.metadata.creationTimestamp, now);
+    if (blocked && confirmed.size === 0) recheckWhenAged(ctx, pod.metadata.creationTimestamp, ctx.settings.thresholds.podStartGracePeriod, pod.metadata.namespace);
     if (blocked && confirmed.size === 0 && (age === undefined || age < ctx.settings.thresholds.podStartGracePeriod)) continue;
     const [first] = missing;
     if (!first) continue;

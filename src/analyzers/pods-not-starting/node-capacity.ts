@@ -3,10 +3,10 @@
 import type { Node, Pod } from '../../model/core.js';
 import { formatBytes, formatCores, parseQuantity } from '../../model/quantity.js';
 import { effectivePodResource } from '../nodes/pod-resources.js';
-import { eventsWithReason, objectRef } from '../evidence.js';
+import { eventsWithReason, objectRef, olderThan } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
 import { hasNodeConstraints, nodeMatchesPod } from './node-affinity.js';
-import { OWNER_KINDS, SCALE_UP_REASONS, isActivePod, podAgeMs, podEvents, podName, specContainers } from './pod-state.js';
+import { OWNER_KINDS, SCALE_UP_REASONS, isActivePod, podEvents, podName, specContainers } from './pod-state.js';
 
 function formatAmount(resource: string, amount: number): string {
   if (resource === 'cpu') return formatCores(amount);
@@ -34,15 +34,14 @@ interface Shortfall {
 }
 
 export function findRequestsExceedingNodes(ctx: AnalysisContext): Finding[] {
-  const { view, now } = ctx;
+  const { view } = ctx;
   // Nodes without allocatable (a trimmed dump) cannot be judged, so they are left out entirely.
   const nodes = view.list('Node').filter((node) => node.status.allocatable !== undefined);
   if (nodes.length === 0) return [];
   const findings: Finding[] = [];
   for (const pod of view.list('Pod')) {
     if (!isActivePod(pod) || pod.spec.nodeName) continue;
-    const age = podAgeMs(pod, now);
-    if (age === undefined || age < ctx.settings.thresholds.podUnschedulableAfter) continue;
+    if (!olderThan(ctx, pod.metadata.creationTimestamp, ctx.settings.thresholds.podUnschedulableAfter, pod.metadata.namespace)) continue;
     const resources = requestedResources(pod);
     if (resources.length === 0) continue;
     // A node autoscaler that scales up for the pod knows a node group whose nodes can hold it.

@@ -3,7 +3,7 @@
 import type { KindName } from '../../model/kinds.js';
 import type { Pod } from '../../model/core.js';
 import { findCondition } from '../../model/meta.js';
-import { ageMs, describeState, eventEvidence, formatDuration, objectRef } from '../evidence.js';
+import { ageMs, describeState, eventEvidence, formatDuration, objectRef, olderThan } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
 import { containerStartFailures } from './container-start.js';
 import { missingConfigReferences } from './config-references.js';
@@ -62,8 +62,7 @@ export function findLongPendingPods(ctx: AnalysisContext): Finding[] {
   const { view, now } = ctx;
   const candidates = view.list('Pod').filter((pod) => {
     if (!isActivePod(pod) || pod.status.phase !== 'Pending') return false;
-    const age = ageMs(pod.metadata.creationTimestamp, now);
-    return age !== undefined && age >= ctx.settings.thresholds.podPendingTooLongAfter;
+    return olderThan(ctx, pod.metadata.creationTimestamp, ctx.settings.thresholds.podPendingTooLongAfter, pod.metadata.namespace);
   });
   if (candidates.length === 0) return [];
   const explained = explainedPods(ctx);

@@ -4,7 +4,7 @@ import type { ClusterReader } from '../../cluster/view.js';
 import type { ClusterEvent, Container, Pod } from '../../model/core.js';
 import type { ObjectRef } from '../../model/meta.js';
 import { SEVERITY_RANK } from '../catalogue.js';
-import { ageMs, isPodTerminal } from '../evidence.js';
+import { isPodTerminal } from '../evidence.js';
 import type { Finding } from '../types.js';
 
 /** Waiting reasons of a container that cannot get its image. */
@@ -27,10 +27,6 @@ export function isPodBlocked(pod: Pod): boolean {
   return [...(pod.status.initContainerStatuses ?? []), ...(pod.status.containerStatuses ?? [])].some(
     (s) => s.state?.waiting !== undefined && s.state.waiting.reason !== 'CrashLoopBackOff',
   );
-}
-
-export function podAgeMs(pod: Pod, now: number): number | undefined {
-  return ageMs(pod.metadata.creationTimestamp, now);
 }
 
 /**

@@ -1,7 +1,7 @@
 // Pods the scheduler cannot place, with its verdict split into causes.
 import { findCondition } from '../../model/meta.js';
 import type { ObjectRef } from '../../model/meta.js';
-import { ageMs, eventEvidence, eventsWithReason, formatDuration, objectRef } from '../evidence.js';
+import { ageMs, eventEvidence, eventsWithReason, formatDuration, objectRef, olderThan, recheckWhenAged } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
 import { OWNER_KINDS, SCALE_UP_REASONS, claimRefs, isActivePod, podEvents, podName } from './pod-state.js';
 import { describeCause, parseSchedulerMessage, summarizeCause } from './scheduler-message.js';
@@ -15,12 +15,17 @@ export function findUnschedulablePods(ctx: AnalysisContext): Finding[] {
     if (scheduled?.status !== 'False' || scheduled.reason !== 'Unschedulable') continue;
     const since = scheduled.lastTransitionTime ?? pod.metadata.creationTimestamp;
     const age = ageMs(since, now);
-    if (age === undefined || age < ctx.settings.thresholds.podUnschedulableAfter) continue;
+    if (age === undefined || !olderThan(ctx, since, ctx.settings.thresholds.podUnschedulableAfter, pod.metadata.namespace)) continue;
     const allEvents = podEvents(view, pod);
     // A node autoscaler adding capacity for the pod (cluster-autoscaler, Karpenter) is how pending
     // pods normally get a node: only a wait longer than the pending threshold is reported then.
-    const scalingUp = eventsWithReason(allEvents, SCALE_UP_REASONS).some((e) => (ageMs(e.lastTimestamp, now) ?? Infinity) < ctx.settings.thresholds.podPendingTooLongAfter);
-    if (scalingUp && age < ctx.settings.thresholds.podPendingTooLongAfter) continue;
+    const pendingAfter = ctx.settings.thresholds.podPendingTooLongAfter;
+    const scaleUps = eventsWithReason(allEvents, SCALE_UP_REASONS);
+    // Both ends are moments: a scale-up event grows old, and the wait passes the pending threshold.
+    for (const e of scaleUps) recheckWhenAged(ctx, e.lastTimestamp, pendingAfter, pod.metadata.namespace);
+    const scalingUp = scaleUps.some((e) => (ageMs(e.lastTimestamp, now) ?? Infinity) < pendingAfter);
+    if (scalingUp) recheckWhenAged(ctx, since, pendingAfter, pod.metadata.namespace);
+    if (scalingUp && age < pendingAfter) continue;
     const verdict = parseSchedulerMessage(scheduled.message ?? '');
     const events = eventsWithReason(allEvents, ['FailedScheduling', 'NotTriggerScaleUp', ...SCALE_UP_REASONS]);
     const nodes = verdict.totalNodes === undefined ? '' : `, ${verdict.availableNodes ?? 0}/${verdict.totalNodes} nodes fit`;

@@ -2,7 +2,7 @@
 // the kubelet and the attach/detach controller, and claims that are missing or not bound.
 import type { ClusterEvent, Pod } from '../../model/core.js';
 import { findCondition } from '../../model/meta.js';
-import { ageMs, eventEvidence, objectRef } from '../evidence.js';
+import { eventEvidence, objectRef, olderThan } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
 import { describeConfigError } from './config-references.js';
 import { OWNER_KINDS, claimNames, claimRefs, earliestEvent, isActivePod, notReadySince, podEvents, podName } from './pod-state.js';
@@ -64,12 +64,11 @@ function waitingSince(pod: Pod): string | undefined {
 }
 
 export function findVolumeMountFailures(ctx: AnalysisContext): Finding[] {
-  const { view, now } = ctx;
+  const { view } = ctx;
   const findings: Finding[] = [];
   for (const pod of view.list('Pod')) {
     if (!isActivePod(pod) || !waitsForVolumes(pod)) continue;
-    const age = ageMs(pod.metadata.creationTimestamp, now);
-    if (age === undefined || age < ctx.settings.thresholds.podStartGracePeriod) continue;
+    if (!olderThan(ctx, pod.metadata.creationTimestamp, ctx.settings.thresholds.podStartGracePeriod, pod.metadata.namespace)) continue;
     // Missing ConfigMaps and Secrets also fail as FailedMount; PodConfigMissing reports those.
     const events = podEvents(view, pod).filter((e) => MOUNT_FAILURE_REASONS.includes(e.reason) && describeConfigError(e.message) === undefined);
     const claims = claimProblems(ctx, pod);

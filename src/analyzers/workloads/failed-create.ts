@@ -6,7 +6,8 @@ import type { DaemonSet, Job, ReplicaSet, StatefulSet } from '../../model/apps.j
 import type { ClusterEvent } from '../../model/core.js';
 import { findCondition } from '../../model/meta.js';
 import type { CheckId } from '../catalogue.js';
-import { ageMs, describeRef, eventEvidence, objectRef, truncate } from '../evidence.js';
+import { ageMs, describeRef, eventEvidence, objectRef, recheckWhenAged, truncate } from '../evidence.js';
+import type { Clock } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
 
 type PodCreator = ReplicaSet | StatefulSet | DaemonSet | Job;
@@ -53,12 +54,15 @@ interface Rejection {
 const RECENT_FAILED_CREATE_MS = 30 * 60_000;
 
 /** FailedCreate messages by check, the most recent first, from recent events or the ReplicaFailure condition. */
-function rejections(view: ClusterReader, obj: PodCreator, now: number): Map<FailedCreateCheck, Rejection> {
+function rejections(view: ClusterReader, obj: PodCreator, clock: Clock): Map<FailedCreateCheck, Rejection> {
   const out = new Map<FailedCreateCheck, Rejection>();
   const events = view.has('Event')
     ? view.eventsFor({ kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name }).filter((e) => {
-        const age = ageMs(e.lastTimestamp, now);
-        return e.reason === 'FailedCreate' && age !== undefined && age <= RECENT_FAILED_CREATE_MS;
+        if (e.reason !== 'FailedCreate') return false;
+        const age = ageMs(e.lastTimestamp, clock.now);
+        // History (age > the window) a millisecond after lastTimestamp + the window.
+        recheckWhenAged(clock, e.lastTimestamp, RECENT_FAILED_CREATE_MS + 1, obj.metadata.namespace);
+        return age !== undefined && age <= RECENT_FAILED_CREATE_MS;
       })
     : [];
   for (const event of events) {
@@ -137,7 +141,7 @@ export function findFailedPodCreation(ctx: AnalysisContext): Finding[] {
     for (const obj of view.list(kind) as readonly PodCreator[]) {
       if (obj.metadata.deletionTimestamp || !stillShort(obj)) continue;
       const namespace = obj.metadata.namespace ?? '';
-      for (const [check, rejection] of rejections(view, obj, ctx.now)) {
+      for (const [check, rejection] of rejections(view, obj, ctx)) {
         // The ServiceAccount may exist by now; the controller then creates the pods on its next try.
         const account = check === 'WorkloadServiceAccountMissing' ? missingAccount(rejection.message) : undefined;
         if (account && view.has('ServiceAccount') && view.get('ServiceAccount', namespace, account)) continue;

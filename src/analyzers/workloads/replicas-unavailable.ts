@@ -4,7 +4,7 @@
 import type { Pod } from '../../model/core.js';
 import type { KubeObject, ObjectRef } from '../../model/meta.js';
 import { findCondition } from '../../model/meta.js';
-import { ageMs, formatDuration, objectRef } from '../evidence.js';
+import { ageMs, formatDuration, objectRef, olderThan } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
 import { stuckRollout, stuckStatefulSetRollout } from './rollout-stuck.js';
 import { controlledPods, unreadySince, podFailure, podRef } from './workload-pods.js';
@@ -120,7 +120,7 @@ export function findUnavailableReplicas(ctx: AnalysisContext): Finding[] {
   const findings: Finding[] = [];
   for (const s of shortfalls) {
     const age = ageMs(s.since, now);
-    if (age === undefined || age < ctx.settings.thresholds.replicasUnavailableAfter) continue;
+    if (age === undefined || !olderThan(ctx, s.since, ctx.settings.thresholds.replicasUnavailableAfter, s.workload.metadata.namespace)) continue;
     const { kind, metadata } = s.workload;
     const failures = s.unready.map((pod) => ({ pod, failure: podFailure(pod) ?? `not ready since ${unreadySince(pod) ?? '?'}` }));
     const why = failures[0] ? ` (${failures.length === 1 ? `pod ${failures[0].pod.metadata.name}` : `${failures.length} pods not ready, e.g. ${failures[0].pod.metadata.name}`}: ${failures[0].failure})` : '';

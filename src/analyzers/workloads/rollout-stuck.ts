@@ -5,7 +5,7 @@ import type { Deployment, ReplicaSet, StatefulSet } from '../../model/apps.js';
 import type { Pod } from '../../model/core.js';
 import type { ObjectRef } from '../../model/meta.js';
 import { findCondition } from '../../model/meta.js';
-import { ageMs, formatDuration, objectRef } from '../evidence.js';
+import { ageMs, formatDuration, objectRef, olderThan } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
 import { controlledPods, podFailure, podRef } from './workload-pods.js';
 
@@ -59,8 +59,7 @@ export function stuckRollout(ctx: AnalysisContext, deployment: Deployment): Stuc
   // pods cover, and whose new pods already fail (checked last: it reads the pods).
   if (!newest || oldServing.length === 0) return undefined;
   if ((newest.status.availableReplicas ?? 0) >= (newest.spec.replicas ?? 0)) return undefined;
-  const age = ageMs(newest.metadata.creationTimestamp, ctx.now);
-  if (age === undefined || age < ctx.settings.thresholds.replicasUnavailableAfter) return undefined;
+  if (!olderThan(ctx, newest.metadata.creationTimestamp, ctx.settings.thresholds.replicasUnavailableAfter, deployment.metadata.namespace)) return undefined;
   const failing = failingPods();
   if (failing.length === 0) return undefined;
   return { ...common, failing, deadlineExceeded: false, ...(newest.metadata.creationTimestamp ? { since: newest.metadata.creationTimestamp } : {}) };
@@ -123,9 +122,8 @@ export function stuckStatefulSetRollout(ctx: AnalysisContext, sts: StatefulSet):
   const revisionOfPod = (pod: Pod): string | undefined => pod.metadata.labels?.['controller-revision-hash'];
   const failing = pods.flatMap((pod) => {
     if (revisionOfPod(pod) !== updateRevision) return [];
-    const age = ageMs(pod.metadata.creationTimestamp, ctx.now);
     const failure = podFailure(pod);
-    return failure && age !== undefined && age >= ctx.settings.thresholds.replicasUnavailableAfter ? [{ pod, failure }] : [];
+    return failure && olderThan(ctx, pod.metadata.creationTimestamp, ctx.settings.thresholds.replicasUnavailableAfter, pod.metadata.namespace) ? [{ pod, failure }] : [];
   });
   const serving = pods.filter((pod) => revisionOfPod(pod) === currentRevision && findCondition(pod.status.conditions, 'Ready')?.status === 'True').length;
   if (failing.length === 0 || serving === 0) return undefined;
