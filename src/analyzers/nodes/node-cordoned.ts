@@ -5,7 +5,7 @@
 // this check must not guess.
 import type { ClusterReader } from '../../cluster/view.js';
 import type { ClusterEvent, Node } from '../../model/core.js';
-import { ageMs, formatDuration, objectRef } from '../evidence.js';
+import { ageMs, formatDuration, objectRef, recheckWhenAged } from '../evidence.js';
 import type { Analyzer, Finding } from '../types.js';
 import { describeTaints } from './node-conditions.js';
 
@@ -33,12 +33,15 @@ export const cordonedNodes: Analyzer = {
   checks: ['NodeCordoned'],
   reads: ['Node'],
   optionalReads: ['Event'],
-  analyze({ view, settings, now }) {
+  analyze(ctx) {
+    const { view, settings, now } = ctx;
     const findings: Finding[] = [];
     for (const node of view.list('Node')) {
       if (!node.spec.unschedulable || node.metadata.deletionTimestamp) continue;
       const since = cordonedSince(view, node);
       const age = ageMs(since?.at, now);
+      // Reported once strictly past the threshold: a millisecond after since + threshold.
+      recheckWhenAged(ctx, since?.at, settings.thresholds.nodeCordonedAfter + 1, undefined);
       if (!since || age === undefined || age <= settings.thresholds.nodeCordonedAfter) continue;
       const taints = describeTaints(node);
       findings.push({

@@ -2,7 +2,7 @@
 // heartbeat hiccup. Nodes being deleted, or being removed by an autoscaler (which drains them,
 // shuts the instance down and only then deletes the Node), are expected to go away and are skipped.
 import { findCondition } from '../../model/meta.js';
-import { ageMs, formatDuration, objectRef } from '../evidence.js';
+import { ageMs, formatDuration, objectRef, recheckWhenAged } from '../evidence.js';
 import type { Analyzer, Finding } from '../types.js';
 import { describeCondition, describeTaints } from './node-conditions.js';
 
@@ -15,13 +15,16 @@ export const notReadyNodes: Analyzer = {
   checks: ['NodeNotReady'],
   reads: ['Node'],
   optionalReads: ['Pod'],
-  analyze({ view, settings, now }) {
+  analyze(ctx) {
+    const { view, settings, now } = ctx;
     const findings: Finding[] = [];
     for (const node of view.list('Node')) {
       if (node.metadata.deletionTimestamp || node.spec.taints?.some((t) => SCALE_DOWN_TAINTS.includes(t.key))) continue;
       const ready = findCondition(node.status.conditions, 'Ready');
       if (!ready || ready.status === 'True') continue;
       const age = ageMs(ready.lastTransitionTime, now);
+      // Reported once strictly past the threshold: a millisecond after the transition + threshold.
+      recheckWhenAged(ctx, ready.lastTransitionTime, settings.thresholds.nodeNotReadyAfter + 1, undefined);
       if (age === undefined || age <= settings.thresholds.nodeNotReadyAfter) continue;
       const state = ready.status === 'Unknown' ? 'has stopped reporting its status' : 'is not ready';
       const pods = view.has('Pod') ? view.podsOnNode(node.metadata.name).filter((p) => p.status.phase !== 'Succeeded' && p.status.phase !== 'Failed') : [];

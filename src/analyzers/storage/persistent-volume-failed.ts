@@ -2,7 +2,7 @@
 // kept after their claim went away (Retain) for longer than anyone plausibly still needs them.
 // A Released volume whose release time is unknown is not reported: its age cannot be told.
 import type { PersistentVolume } from '../../model/core.js';
-import { ageMs, formatDuration, objectRef } from '../evidence.js';
+import { ageMs, formatDuration, objectRef, recheckWhenAged } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
 
 function formerClaim(pv: PersistentVolume): string {
@@ -15,6 +15,8 @@ function problemOf(ctx: AnalysisContext, pv: PersistentVolume): string | undefin
   if (phase === 'Failed') return `PersistentVolume ${pv.metadata.name} is Failed${pv.status.message ? `: ${pv.status.message.replace(/\.$/, '')}` : ''}.`;
   if (phase !== 'Released' || pv.spec.persistentVolumeReclaimPolicy !== 'Retain') return undefined;
   const age = ageMs(lastPhaseTransitionTime, ctx.now);
+  // Reported once strictly past the threshold: a millisecond after the release + threshold.
+  recheckWhenAged(ctx, lastPhaseTransitionTime, ctx.settings.thresholds.pvReleasedAfter + 1, undefined);
   if (age === undefined || age <= ctx.settings.thresholds.pvReleasedAfter) return undefined;
   return `PersistentVolume ${pv.metadata.name} has been Released with reclaim policy Retain for ${formatDuration(age)} since its claim ${formerClaim(pv)} was deleted.`;
 }

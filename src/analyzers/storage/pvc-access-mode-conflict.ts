@@ -5,7 +5,7 @@
 // event, a pod on another node counts as blocked only once it is Pending past the start grace period.
 import type { ClusterReader } from '../../cluster/view.js';
 import type { ClusterEvent, PersistentVolumeClaim, Pod } from '../../model/core.js';
-import { ageMs, describeEvent, objectRef } from '../evidence.js';
+import { ageMs, describeEvent, objectRef, recheckWhenAged } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
 import { accessModesOf, claimName, isSingleNodeOnly, podsUsingClaim } from './claims.js';
 
@@ -29,8 +29,11 @@ function podPlacement(pod: Pod): string {
 
 /** Pending past the start grace period: on a volume without attachment it would have started by now. */
 function isStuck(ctx: AnalysisContext, pod: Pod): boolean {
+  if (pod.status.phase !== 'Pending') return false;
   const age = ageMs(pod.metadata.creationTimestamp, ctx.now);
-  return pod.status.phase === 'Pending' && age !== undefined && age > ctx.settings.thresholds.podStartGracePeriod;
+  // Stuck once strictly past the grace period: a millisecond after creation + grace.
+  recheckWhenAged(ctx, pod.metadata.creationTimestamp, ctx.settings.thresholds.podStartGracePeriod + 1, pod.metadata.namespace);
+  return age !== undefined && age > ctx.settings.thresholds.podStartGracePeriod;
 }
 
 function conflictOf(ctx: AnalysisContext, claim: PersistentVolumeClaim, users: readonly Pod[]): { message: string; events: ClusterEvent[] } | undefined {

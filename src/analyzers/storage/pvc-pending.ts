@@ -3,7 +3,7 @@
 // picked a node for it (or its provisioner already failed).
 import type { ClusterEvent } from '../../model/core.js';
 import { isDefaultStorageClass } from '../../model/storage.js';
-import { ageMs, eventEvidence, eventsWithReason, formatDuration, objectRef } from '../evidence.js';
+import { ageMs, eventEvidence, eventsWithReason, formatDuration, objectRef, recheckWhenAged } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
 import { SELECTED_NODE_ANNOTATION, accessModesOf, claimName, podsUsingClaim, requestedStorageClass } from './claims.js';
 
@@ -65,6 +65,8 @@ export const pendingClaims: Analyzer = {
     for (const claim of view.list('PersistentVolumeClaim')) {
       if (claim.status.phase !== 'Pending' || claim.metadata.deletionTimestamp) continue;
       const age = ageMs(claim.metadata.creationTimestamp, now);
+      // Reported once strictly past the threshold: a millisecond after creation + threshold.
+      recheckWhenAged(ctx, claim.metadata.creationTimestamp, settings.thresholds.pvcPendingAfter + 1, claim.metadata.namespace);
       if (age === undefined || age <= settings.thresholds.pvcPendingAfter) continue;
       const requestedClass = requestedStorageClass(claim);
       const className = governingClass(ctx, requestedClass);
