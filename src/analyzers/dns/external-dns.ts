@@ -7,7 +7,7 @@ import type { Deployment } from '../../model/apps.js';
 import type { Pod } from '../../model/core.js';
 import { findCondition } from '../../model/meta.js';
 import type { ObjectRef } from '../../model/meta.js';
-import { ageMs, formatDuration, isPodTerminal, objectRef } from '../evidence.js';
+import { ageMs, formatDuration, isPodTerminal, objectRef, recheckWhenAged } from '../evidence.js';
 import { describePodReadiness, isPodReady } from '../network/service-backends.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
 
@@ -120,6 +120,7 @@ function podTrouble(ctx: AnalysisContext, instance: Instance): Trouble | undefin
   const stuck = instance.pods.filter((p) => {
     if (isPodReady(p)) return false;
     const since = findCondition(p.status.conditions, 'Ready')?.lastTransitionTime ?? p.metadata.creationTimestamp;
+    recheckWhenAged(ctx, since, ctx.settings.thresholds.podNotReadyAfter, p.metadata.namespace);
     return (ageMs(since, ctx.now) ?? 0) >= ctx.settings.thresholds.podNotReadyAfter;
   });
   if (stuck.length > 0 && !instance.pods.some(isPodReady)) {
@@ -137,6 +138,7 @@ function podTrouble(ctx: AnalysisContext, instance: Instance): Trouble | undefin
   if (deployment && instance.pods.length === 0 && (deployment.spec.replicas ?? 1) > 0) {
     const available = findCondition(deployment.status.conditions, 'Available');
     const downFor = ageMs(available?.lastTransitionTime, ctx.now);
+    if (available?.status === 'False') recheckWhenAged(ctx, available.lastTransitionTime, ctx.settings.thresholds.replicasUnavailableAfter, deployment.metadata.namespace);
     if (available?.status === 'False' && downFor !== undefined && downFor >= ctx.settings.thresholds.replicasUnavailableAfter) {
       return { cause: 'has no pod running', evidence: [`Available=False (${available.reason ?? 'no reason'}) since ${available.lastTransitionTime ?? '?'}`], ...(available.lastTransitionTime ? { firstSeen: available.lastTransitionTime } : {}) };
     }

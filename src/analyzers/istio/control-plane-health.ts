@@ -4,7 +4,7 @@ import type { Deployment } from '../../model/apps.js';
 import type { Pod } from '../../model/core.js';
 import { findCondition } from '../../model/meta.js';
 import type { ObjectRef } from '../../model/meta.js';
-import { ageMs, containerStatuses, describeRef, eventEvidence, formatDuration, objectRef } from '../evidence.js';
+import { ageMs, containerStatuses, describeRef, eventEvidence, formatDuration, objectRef, olderThan, recheckWhenAged } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding, FindingObject } from '../types.js';
 import type { ControlPlaneComponent } from './control-plane.js';
 import { controlPlaneComponents } from './control-plane.js';
@@ -22,12 +22,14 @@ function podProblems(ctx: AnalysisContext, pod: Pod): Problem[] {
   const { now } = ctx;
   const threshold = ctx.settings.thresholds.podNotReadyAfter;
   const podAge = ageMs(pod.metadata.creationTimestamp, now) ?? Infinity;
+  const namespace = pod.metadata.namespace;
   const name = `pod ${pod.metadata.name}`;
   const problems: Problem[] = [];
   for (const c of containerStatuses(pod)) {
     const reason = c.status.state?.waiting?.reason;
     if (!reason || !STUCK_WAITING.has(reason)) continue;
     // A first pull failure is retried at once; only its persistence is a problem.
+    if (reason === 'ErrImagePull') recheckWhenAged(ctx, pod.metadata.creationTimestamp, threshold, namespace);
     if (reason === 'ErrImagePull' && podAge < threshold) continue;
     const last = c.status.lastState?.terminated;
     const exit = last ? `, last exit code ${last.exitCode}${last.reason ? ` (${last.reason})` : ''}` : '';
@@ -39,13 +41,16 @@ function podProblems(ctx: AnalysisContext, pod: Pod): Problem[] {
   }
   if (problems.length > 0) return problems;
   const scheduled = findCondition(pod.status.conditions, 'PodScheduled');
+  if (scheduled?.status === 'False') recheckWhenAged(ctx, pod.metadata.creationTimestamp, ctx.settings.thresholds.podUnschedulableAfter, namespace);
   if (scheduled?.status === 'False' && podAge >= ctx.settings.thresholds.podUnschedulableAfter) {
     return [{ text: `${name} cannot be scheduled: ${scheduled.message ?? scheduled.reason ?? 'unknown reason'}`, object: objectRef(pod), ...(pod.metadata.creationTimestamp ? { since: pod.metadata.creationTimestamp } : {}) }];
   }
   const ready = findCondition(pod.status.conditions, 'Ready');
+  if (ready?.status !== 'True') recheckWhenAged(ctx, pod.metadata.creationTimestamp, threshold, namespace);
   if (ready?.status !== 'True' && podAge >= threshold) {
     const since = ready?.lastTransitionTime ?? pod.metadata.creationTimestamp;
     const notReadyFor = ageMs(since, now);
+    recheckWhenAged(ctx, since, threshold, namespace);
     if (notReadyFor !== undefined && notReadyFor >= threshold) {
       const detail = ready?.reason ? ` (${ready.reason}${ready.message ? `: ${ready.message}` : ''})` : '';
       return [{ text: `${name} has not been ready for ${formatDuration(notReadyFor)}${detail}`, object: objectRef(pod), ...(since ? { since } : {}) }];
@@ -61,7 +66,7 @@ function deploymentProblem(ctx: AnalysisContext, deployment: Deployment): Proble
   const condition = findCondition(deployment.status.conditions, 'Available');
   const since = condition?.status === 'False' ? condition.lastTransitionTime : deployment.metadata.creationTimestamp;
   const downFor = ageMs(since, ctx.now);
-  if (downFor === undefined || downFor < ctx.settings.thresholds.podNotReadyAfter) return undefined;
+  if (downFor === undefined || !olderThan(ctx, since, ctx.settings.thresholds.podNotReadyAfter, deployment.metadata.namespace)) return undefined;
   return {
     text: `0 of ${desired} replicas available for ${formatDuration(downFor)}`,
     object: objectRef(deployment),

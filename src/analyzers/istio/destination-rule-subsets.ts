@@ -1,7 +1,7 @@
 // DestinationRule subsets whose labels pick none of the host's pods: traffic routed to the subset
 // finds no endpoint and fails with 503 (no healthy upstream, UH).
 import { matchesEqualitySelector, formatLabels } from '../../cluster/selectors.js';
-import { ageMs, objectRef } from '../evidence.js';
+import { ageMs, objectRef, recheckWhenAged } from '../evidence.js';
 import type { Analyzer, Finding } from '../types.js';
 import { ServiceRegistry, resolveHost } from './hosts.js';
 import { isLivePod } from './mesh.js';
@@ -27,6 +27,7 @@ export const istioDestinationRuleSubsets: Analyzer = {
     for (const rule of view.list('DestinationRule')) {
       if (rule.metadata.deletionTimestamp || rule.spec.subsets.length === 0) continue;
       // Created together with the workloads it describes, whose pods may not exist yet.
+      recheckWhenAged(ctx, rule.metadata.creationTimestamp, ctx.settings.thresholds.podUnschedulableAfter, rule.metadata.namespace);
       if ((ageMs(rule.metadata.creationTimestamp, now) ?? Infinity) < ctx.settings.thresholds.podUnschedulableAfter) continue;
       const namespace = rule.metadata.namespace ?? '';
       const host = resolveHost(rule.spec.host, namespace);

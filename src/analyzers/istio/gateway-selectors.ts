@@ -1,7 +1,7 @@
 // Gateways whose selector picks no gateway pod: their servers, and every VirtualService bound to
 // them, are served by nothing.
 import { formatLabels } from '../../cluster/selectors.js';
-import { ageMs, objectRef } from '../evidence.js';
+import { ageMs, objectRef, recheckWhenAged } from '../evidence.js';
 import type { Analyzer, Finding } from '../types.js';
 import { describeGateway, gatewayPods, hasSelector } from './gateway-workloads.js';
 import { isGatewayPod, isLivePod } from './mesh.js';
@@ -26,6 +26,7 @@ export const istioGatewaySelectors: Analyzer = {
     for (const gateway of view.list('Gateway')) {
       if (gateway.metadata.deletionTimestamp || !hasSelector(gateway)) continue;
       // Created together with its gateway Deployment, whose pods may simply not exist yet.
+      recheckWhenAged(ctx, gateway.metadata.creationTimestamp, ctx.settings.thresholds.podUnschedulableAfter, gateway.metadata.namespace);
       if ((ageMs(gateway.metadata.creationTimestamp, now) ?? Infinity) < ctx.settings.thresholds.podUnschedulableAfter) continue;
       if (gatewayPods(view, gateway).length > 0) continue;
       const selector = formatLabels(gateway.spec.selector);

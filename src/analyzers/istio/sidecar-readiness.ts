@@ -2,7 +2,7 @@
 // egress), usually because the proxy cannot reach istiod for its certificate and configuration.
 import type { ContainerStatus, Pod } from '../../model/core.js';
 import type { ObjectRef } from '../../model/meta.js';
-import { ageMs, describeRef, describeState, eventEvidence, formatDuration, objectRef } from '../evidence.js';
+import { ageMs, describeRef, describeState, eventEvidence, formatDuration, objectRef, olderThan, recheckWhenAged } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
 import { controlPlaneComponents } from './control-plane.js';
 import { ISTIO_PROXY, injectedRevision, isGatewayPod, isLivePod, proxyContainerOf } from './mesh.js';
@@ -35,6 +35,9 @@ function proxyTrouble(ctx: AnalysisContext, pod: Pod): ProxyTrouble | undefined 
     return { pod, status, text: `crash-looping after ${status.restartCount} restarts${exit}`, ...(last?.finishedAt ? { since: last.finishedAt } : {}) };
   }
   const lastRestartAgo = ageMs(last?.finishedAt, now);
+  const namespace = pod.metadata.namespace;
+  // Recent until an hour after the last restart.
+  if (status.restartCount >= restartsPerHour) recheckWhenAged(ctx, last?.finishedAt, HOUR_MS, namespace);
   const recently = lastRestartAgo !== undefined && lastRestartAgo < HOUR_MS;
   // Only recent restarts: a ready proxy with restarts long ago is not a critical problem now.
   if (status.restartCount >= restartsPerHour && recently) {
@@ -44,12 +47,12 @@ function proxyTrouble(ctx: AnalysisContext, pod: Pod): ProxyTrouble | undefined 
   if (status.ready) return undefined;
   if (waiting) {
     const podAge = ageMs(pod.metadata.creationTimestamp, now);
-    if (podAge === undefined || podAge < podNotReadyAfter) return undefined;
+    if (podAge === undefined || !olderThan(ctx, pod.metadata.creationTimestamp, podNotReadyAfter, namespace)) return undefined;
     return { pod, status, text: `waiting for ${formatDuration(podAge)}: ${waiting.reason ?? 'unknown reason'}`, ...(pod.metadata.creationTimestamp ? { since: pod.metadata.creationTimestamp } : {}) };
   }
   const startedAt = status.state?.running?.startedAt;
   const notReadyFor = ageMs(startedAt, now);
-  if (!startedAt || notReadyFor === undefined || notReadyFor < podNotReadyAfter) return undefined;
+  if (!startedAt || notReadyFor === undefined || !olderThan(ctx, startedAt, podNotReadyAfter, namespace)) return undefined;
   return { pod, status, text: `running but not ready for ${formatDuration(notReadyFor)}`, since: startedAt };
 }
 

@@ -3,7 +3,7 @@
 // the generic Service checks.
 import type { Pod } from '../../model/core.js';
 import type { ObjectRef } from '../../model/meta.js';
-import { ageMs, formatDuration, isPodTerminal, objectRef } from '../evidence.js';
+import { ageMs, formatDuration, isPodTerminal, objectRef, olderThan, recheckWhenAged } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
 import { CLUSTER_DNS_LABEL, CLUSTER_DNS_NAMESPACE, describeControllerTrouble, describePodReadiness, isClusterDnsService, isPodReady, PodIndex, serviceBackendState } from './service-backends.js';
 
@@ -16,8 +16,7 @@ function notReadySince(pod: Pod, ctx: AnalysisContext): string | undefined {
   if (isPodReady(pod)) return undefined;
   const since = pod.status.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime ?? pod.metadata.creationTimestamp;
   if (isCrashLooping(pod)) return since ?? '';
-  const age = ageMs(since, ctx.now);
-  return age !== undefined && age >= ctx.settings.thresholds.podNotReadyAfter ? since : undefined;
+  return olderThan(ctx, since, ctx.settings.thresholds.podNotReadyAfter, pod.metadata.namespace) ? since : undefined;
 }
 
 const subjectKey = (ref: ObjectRef): string => `${ref.kind}/${ref.name}`;
@@ -41,6 +40,7 @@ export const clusterDns: Analyzer = {
 
     const state = service ? serviceBackendState(new PodIndex(view), service) : undefined;
     const serviceDownSince = state?.type === 'no-ready-endpoints' || state?.type === 'no-pods' ? state.since : undefined;
+    recheckWhenAged(ctx, serviceDownSince, ctx.settings.thresholds.serviceNoReadyEndpointsAfter, service?.metadata.namespace);
     const serviceDown =
       ((state?.type === 'no-ready-endpoints' || state?.type === 'no-pods') && (ageMs(state.since, ctx.now) ?? Infinity) >= ctx.settings.thresholds.serviceNoReadyEndpointsAfter) ||
       // No DNS pod at all counts only when the view does hold kube-system's pods (a partial dump may not).

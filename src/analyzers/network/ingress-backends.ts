@@ -3,7 +3,7 @@
 // own fault, so the finding names the Service in `related` and the root-cause rules link the two.
 import type { Service } from '../../model/core.js';
 import type { Ingress, IngressBackend } from '../../model/networking.js';
-import { ageMs, objectRef } from '../evidence.js';
+import { ageMs, objectRef, recheckWhenAged } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
 import { PodIndex, serviceBackendState } from './service-backends.js';
 
@@ -54,6 +54,9 @@ function backendProblem(ctx: AnalysisContext, pods: PodIndex, ingress: Ingress, 
   if (!view.has('Pod')) return undefined;
   const state = serviceBackendState(pods, service);
   const grace = ctx.settings.thresholds.serviceNoReadyEndpointsAfter;
+  // Each state below turns into a problem once it has lasted the grace period.
+  const since = state.type === 'selects-nothing' ? (state.reason ? undefined : service.metadata.creationTimestamp) : state.type === 'no-ready-endpoints' || state.type === 'no-pods' ? state.since : undefined;
+  recheckWhenAged(ctx, since, grace, service.metadata.namespace);
   if (state.type === 'no-ready-endpoints' && (ageMs(state.since, ctx.now) ?? Infinity) >= grace) {
     return { cause: 'which has no ready endpoints', evidence: [`none of the ${state.pods.length} pods selected by the Service is ready`], service, ...(state.since ? { firstSeen: state.since } : {}) };
   }

@@ -5,7 +5,7 @@
 import type { Certificate } from '../../model/certmanager.js';
 import type { ObjectRef } from '../../model/meta.js';
 import type { Ingress } from '../../model/networking.js';
-import { ageMs, objectRef } from '../evidence.js';
+import { ageMs, objectRef, recheckWhenAged } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
 
 const CERT_MANAGER_ISSUER_ANNOTATIONS = ['cert-manager.io/issuer', 'cert-manager.io/cluster-issuer'];
@@ -35,6 +35,8 @@ function stillIssuing(ctx: AnalysisContext, ingress: Ingress, secretName: string
   if (!usesCertManager(ingress) && certificates.length === 0) return false;
   const started = [ingress.metadata.creationTimestamp, ...certificates.map((c) => c.metadata.creationTimestamp)];
   const youngest = Math.min(...started.map((t) => ageMs(t, ctx.now) ?? Infinity));
+  // Issuing no longer once the youngest of them is older than the threshold.
+  for (const t of started) recheckWhenAged(ctx, t, ctx.settings.thresholds.certificateRequestPendingAfter, ingress.metadata.namespace);
   return youngest < ctx.settings.thresholds.certificateRequestPendingAfter;
 }
 

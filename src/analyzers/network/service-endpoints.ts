@@ -2,7 +2,7 @@
 import type { ClusterReader } from '../../cluster/view.js';
 import { formatLabels } from '../../cluster/selectors.js';
 import type { Service } from '../../model/core.js';
-import { ageMs, formatDuration, objectRef } from '../evidence.js';
+import { ageMs, formatDuration, objectRef, recheckWhenAged } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
 import { PodIndex, describeControllerTrouble, describePodReadiness, isClusterDnsService, serviceBackendState } from './service-backends.js';
 
@@ -43,7 +43,9 @@ export const serviceEndpoints: Analyzer = {
       if (state.type === 'selects-nothing') {
         // Just created (its workload may not have made pods yet), terminating or finished pods, or a
         // workload deliberately scaled to zero: all expected states, not a broken selector.
-        if (state.reason || (ageMs(service.metadata.creationTimestamp, now) ?? Infinity) < grace) continue;
+        if (state.reason) continue;
+        recheckWhenAged(ctx, service.metadata.creationTimestamp, grace, service.metadata.namespace);
+        if ((ageMs(service.metadata.creationTimestamp, now) ?? Infinity) < grace) continue;
         findings.push({
           check: 'ServiceSelectorMatchesNothing',
           severity: 'critical',
@@ -54,6 +56,7 @@ export const serviceEndpoints: Analyzer = {
         });
       } else if (state.type === 'no-pods') {
         const downFor = ageMs(state.since, now);
+        recheckWhenAged(ctx, state.since, grace, service.metadata.namespace);
         if (downFor !== undefined && downFor < grace) continue;
         const names = state.workloads.map((w) => `${w.kind} ${w.metadata.namespace ?? ''}/${w.metadata.name}`).join(', ');
         findings.push({
@@ -68,6 +71,7 @@ export const serviceEndpoints: Analyzer = {
         });
       } else if (state.type === 'no-ready-endpoints') {
         const downFor = ageMs(state.since, now);
+        recheckWhenAged(ctx, state.since, grace, service.metadata.namespace);
         if (downFor !== undefined && downFor < grace) continue;
         findings.push({
           check: 'ServiceNoReadyEndpoints',
