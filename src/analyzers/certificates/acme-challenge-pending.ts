@@ -1,7 +1,7 @@
 // ACME Challenges of a Certificate's current issuance that are still not valid after the threshold,
 // with cert-manager's reason and what that reason usually means.
 import type { Challenge } from '../../model/certmanager.js';
-import { ageMs, eventEvidence, formatDuration, objectRef } from '../evidence.js';
+import { ageMs, eventEvidence, formatDuration, objectRef, recheckWhenAged } from '../evidence.js';
 import type { Analyzer, Finding } from '../types.js';
 import { challengesOf, currentRequest, describeChallenge, ordersOf } from './chain.js';
 
@@ -39,6 +39,8 @@ export const pendingAcmeChallenges: Analyzer = {
         for (const challenge of challengesOf(view, order)) {
           if (challenge.status.state === 'valid' || challenge.metadata.deletionTimestamp) continue;
           const age = ageMs(challenge.metadata.creationTimestamp, now);
+          // Pending once strictly past the threshold: a millisecond after creation + threshold.
+          recheckWhenAged(ctx, challenge.metadata.creationTimestamp, ctx.settings.thresholds.acmeChallengePendingAfter + 1, challenge.metadata.namespace);
           if (age === undefined || age <= ctx.settings.thresholds.acmeChallengePendingAfter) continue;
           const diagnosis = challengeDiagnosis(challenge);
           const events = view.has('Event')

@@ -4,7 +4,7 @@ import type { ClusterReader } from '../../cluster/view.js';
 import type { Deployment } from '../../model/apps.js';
 import type { KindName } from '../../model/kinds.js';
 import { findCondition } from '../../model/meta.js';
-import { ageMs, containerStatuses, describeState, formatDuration, objectRef } from '../evidence.js';
+import { ageMs, containerStatuses, describeState, formatDuration, objectRef, recheckWhenAged } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
 import type { CertManagerComponent } from './cert-manager-components.js';
 import { findCertManagerComponents } from './cert-manager-components.js';
@@ -34,6 +34,7 @@ function unavailability(deployment: Deployment, ctx: AnalysisContext): Unavailab
   if (!down) return undefined;
   const since = condition?.lastTransitionTime ?? deployment.metadata.creationTimestamp;
   const age = ageMs(since, ctx.now);
+  recheckWhenAged(ctx, since, ctx.settings.thresholds.replicasUnavailableAfter, deployment.metadata.namespace);
   if (age !== undefined && age < ctx.settings.thresholds.replicasUnavailableAfter) return undefined;
   return { summary: `has ${available} of ${desired} replicas available${age !== undefined ? ` for ${formatDuration(age)}` : ''}`, ...(since ? { since } : {}) };
 }

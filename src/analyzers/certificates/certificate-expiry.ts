@@ -19,6 +19,10 @@ export const expiringCertificates: Analyzer = {
       const sinceExpiry = ageMs(notAfter, now);
       if (!notAfter || sinceExpiry === undefined || cert.metadata.deletionTimestamp) continue;
       const remaining = -sinceExpiry;
+      // The verdict steps at three moments before notAfter and after: expiring soon (warning), then
+      // critical, then expired.
+      const expiry = Date.parse(notAfter);
+      for (const before of [certificateExpiryWarning, certificateExpiryCritical, 0]) ctx.recheckAt(expiry - before, cert.metadata.namespace);
       const name = `${cert.metadata.namespace ?? ''}/${cert.metadata.name}`;
       const chain = issuanceChain(view, cert);
       const issuer = resolveIssuer(view, cert.metadata.namespace, cert.spec.issuerRef);
@@ -47,7 +51,7 @@ export const expiringCertificates: Analyzer = {
         });
         continue;
       }
-      if (remaining > certificateExpiryWarning || !renewalStalled(cert, now, certificateIssuanceGrace)) continue;
+      if (remaining > certificateExpiryWarning || !renewalStalled(cert, ctx, certificateIssuanceGrace)) continue;
       const renewal = cert.status.renewalTime ? `its renewal time ${cert.status.renewalTime} has passed` : 'it has no renewal time';
       findings.push({
         check: 'CertificateExpiringSoon',

@@ -2,7 +2,7 @@
 import type { ClusterReader } from '../../cluster/view.js';
 import type { ObjectRef } from '../../model/meta.js';
 import { findCondition, refOf } from '../../model/meta.js';
-import { ageMs, formatDuration, objectRef } from '../evidence.js';
+import { ageMs, formatDuration, objectRef, recheckWhenAged } from '../evidence.js';
 import type { Analyzer, Finding } from '../types.js';
 import { findCertManagerComponents } from './cert-manager-components.js';
 import {
@@ -34,8 +34,9 @@ export const notReadyCertificates: Analyzer = {
       // A Certificate nobody has looked at yet, or whose first issuance just started, is not a problem yet.
       const since = ready?.lastTransitionTime ?? cert.metadata.creationTimestamp;
       const age = ageMs(since, now);
+      recheckWhenAged(ctx, since, grace, cert.metadata.namespace);
       if (age !== undefined && age < grace) continue;
-      if (issuanceInProgress(cert, now, grace)) continue;
+      if (issuanceInProgress(cert, ctx, grace)) continue;
       const chain = issuanceChain(view, cert);
       const issuer = resolveIssuer(view, cert.metadata.namespace, cert.spec.issuerRef);
       const failing = failurePoint(chain, issuer);

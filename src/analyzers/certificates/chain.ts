@@ -8,7 +8,8 @@ import type {
 } from '../../model/certmanager.js';
 import type { Condition, KubeObject, ObjectRef } from '../../model/meta.js';
 import { findCondition, refOf } from '../../model/meta.js';
-import { ageMs, describeRef, eventEvidence } from '../evidence.js';
+import { ageMs, describeRef, eventEvidence, recheckWhenAged } from '../evidence.js';
+import type { Clock } from '../evidence.js';
 
 export const CERT_MANAGER_GROUP = 'cert-manager.io';
 export const REVISION_ANNOTATION = 'cert-manager.io/certificate-revision';
@@ -171,10 +172,12 @@ export function isOrderFailed(order: Order): boolean {
  * An issuance that started less than `grace` ago and has not failed before: cert-manager is at work,
  * and flagging it would be a false positive (first issuance, or a renewal that just began).
  */
-export function issuanceInProgress(cert: Certificate, now: number, grace: number): boolean {
+export function issuanceInProgress(cert: Certificate, clock: Clock, grace: number): boolean {
   const issuing = findCondition(cert.status.conditions, 'Issuing');
   if (issuing?.status !== 'True' || (cert.status.failedIssuanceAttempts ?? 0) > 0) return false;
-  const age = ageMs(issuing.lastTransitionTime, now);
+  const age = ageMs(issuing.lastTransitionTime, clock.now);
+  // No longer "at work" once the issuance is as old as the grace period.
+  recheckWhenAged(clock, issuing.lastTransitionTime, grace, cert.metadata.namespace);
   return age === undefined || age < grace;
 }
 
@@ -182,10 +185,12 @@ export function issuanceInProgress(cert: Certificate, now: number, grace: number
  * Renewal is not happening: the renewal time passed more than `grace` ago (or is unknown) and no
  * fresh, failure-free issuance is under way.
  */
-export function renewalStalled(cert: Certificate, now: number, grace: number): boolean {
-  const sinceRenewal = ageMs(cert.status.renewalTime, now);
+export function renewalStalled(cert: Certificate, clock: Clock, grace: number): boolean {
+  const sinceRenewal = ageMs(cert.status.renewalTime, clock.now);
+  // Stalled at the earliest once the renewal time is `grace` past (a future renewal time included).
+  recheckWhenAged(clock, cert.status.renewalTime, grace, cert.metadata.namespace);
   if (sinceRenewal !== undefined && sinceRenewal < grace) return false;
-  return !issuanceInProgress(cert, now, grace);
+  return !issuanceInProgress(cert, clock, grace);
 }
 
 // ---- Descriptions --------------------------------------------------------------------------

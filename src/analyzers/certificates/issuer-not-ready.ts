@@ -2,7 +2,7 @@
 // exist, or one whose Ready condition is not True. Issuers of other API groups (external issuers
 // such as awspca.cert-manager.io) are not cert-manager's to judge and are never reported missing.
 import type { Certificate, ClusterIssuer, Issuer } from '../../model/certmanager.js';
-import { ageMs, describeRef, eventEvidence, formatDuration, objectRef } from '../evidence.js';
+import { ageMs, describeRef, eventEvidence, formatDuration, objectRef, recheckWhenAged } from '../evidence.js';
 import type { Analyzer, Finding } from '../types.js';
 import { describeCondition, issuerNotReadyCondition, issuerTypeOf, resolveIssuer } from './chain.js';
 
@@ -36,6 +36,7 @@ export const notReadyIssuers: Analyzer = {
       }
       // An Issuer applied a moment after its Certificate (GitOps ordering) is not missing yet.
       const certificateAge = ageMs(cert.metadata.creationTimestamp, now);
+      if (resolution.type === 'missing') recheckWhenAged(ctx, cert.metadata.creationTimestamp, grace, cert.metadata.namespace);
       if (resolution.type !== 'missing' || (certificateAge !== undefined && certificateAge < grace)) continue;
       const name = `${cert.metadata.namespace ?? ''}/${cert.metadata.name}`;
       const knownKind = resolution.ref.kind === 'Issuer' || resolution.ref.kind === 'ClusterIssuer';
@@ -55,6 +56,7 @@ export const notReadyIssuers: Analyzer = {
       const notReady = issuerNotReadyCondition(issuer);
       const age = ageMs(notReady?.lastTransitionTime, now);
       // A CA Secret created just after its Issuer, or an ACME registration being retried: transient.
+      if (notReady) recheckWhenAged(ctx, notReady.lastTransitionTime, grace, issuer.metadata.namespace);
       if (!notReady || (age !== undefined && age < grace)) continue;
       const ref = objectRef(issuer);
       const events = view.has('Event') ? view.eventsFor({ kind: issuer.kind, namespace: issuer.metadata.namespace, name: issuer.metadata.name }).filter((e) => e.type === 'Warning') : [];

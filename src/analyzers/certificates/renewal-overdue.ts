@@ -26,7 +26,7 @@ export const overdueRenewals: Analyzer = {
       const failedAttempts = cert.status.failedIssuanceAttempts ?? 0;
       const retrying = issuing?.status === 'False' && failedAttempts > 0;
       const sinceRenewal = ageMs(cert.status.renewalTime, now);
-      const late = sinceRenewal !== undefined && renewalStalled(cert, now, grace);
+      const late = sinceRenewal !== undefined && renewalStalled(cert, ctx, grace);
       if (!retrying && !late) continue;
       const name = `${cert.metadata.namespace ?? ''}/${cert.metadata.name}`;
       const chain = issuanceChain(view, cert);

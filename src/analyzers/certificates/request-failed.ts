@@ -2,7 +2,7 @@
 // pending too long. Reported on the Certificate (one report per certificate), naming the request.
 import type { ObjectRef } from '../../model/meta.js';
 import { refOf } from '../../model/meta.js';
-import { ageMs, eventEvidence, formatDuration, objectRef } from '../evidence.js';
+import { ageMs, eventEvidence, formatDuration, objectRef, recheckWhenAged } from '../evidence.js';
 import type { Analyzer, Finding } from '../types.js';
 import {
   REQUEST_STATE_WORDS, chainEvidence, challengesOf, currentRequest, describeRequest, ordersOf, requestDetail, requestState, resolveIssuer,
@@ -24,6 +24,8 @@ export const failedCertificateRequests: Analyzer = {
       const state = requestState(request);
       if (state.state === 'issued') continue;
       const pendingFor = state.state === 'pending' ? ageMs(state.since, now) : undefined;
+      // Failed once pending strictly longer than the threshold: a millisecond after since + threshold.
+      if (state.state === 'pending') recheckWhenAged(ctx, state.since, ctx.settings.thresholds.certificateRequestPendingAfter + 1, request.metadata.namespace);
       if (state.state === 'pending' && (pendingFor === undefined || pendingFor <= ctx.settings.thresholds.certificateRequestPendingAfter)) continue;
       const orders = ordersOf(view, request);
       const challenges = orders.flatMap((o) => challengesOf(view, o));
