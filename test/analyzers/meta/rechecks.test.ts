@@ -1,0 +1,132 @@
+// Time-based verdicts ("pending for > 10 min", "an event within the last hour", "expires in 14 d")
+// change with no object changing: the analyzers declare the moments they can change (rechecks) and
+// the controller re-runs them then instead of polling. This proves the declarations complete: on
+// every fixture (each file alone, the example dump, and every table row with its clock and settings),
+// the findings at any instant before the earliest declared re-check equal those at the run's clock;
+// then the same from each of the first re-check instants, walking the timeline.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runAnalyzers } from '../../../src/analyzers/engine.js';
+import type { AnalysisRun } from '../../../src/analyzers/engine.js';
+import { ANALYZERS } from '../../../src/analyzers/registry.js';
+import { analysisSettingsSchema } from '../../../src/analyzers/settings.js';
+import type { Finding } from '../../../src/analyzers/types.js';
+import { snapshotOf } from '../../../src/cluster/snapshot.js';
+import { ClusterView } from '../../../src/cluster/view.js';
+import { parseDocuments } from '../../../src/input/documents.js';
+import type { CheckCase } from '../../helpers/cases.js';
+import { FIXTURES, FIXTURE_NOW, loadFixture } from '../../helpers/fixtures.js';
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+/** Later instants compared with the run's clock: seconds to over a year, so far-off expiries are covered. */
+const GRID = [SECOND, 30 * SECOND, MINUTE, 2 * MINUTE, 5 * MINUTE, 10 * MINUTE, 30 * MINUTE, HOUR, 2 * HOUR, DAY, 3 * DAY, 7 * DAY, 14 * DAY, 30 * DAY, 90 * DAY, 400 * DAY];
+/** How many of a run's re-check instants the walk continues from, and how deep. */
+const BRANCHES = 4;
+const DEPTH = 2;
+
+const EXAMPLES = join(import.meta.dirname, '..', '..', '..', 'examples', 'broken-cluster');
+const TESTS = join(import.meta.dirname, '..');
+
+function yamlFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? yamlFiles(join(dir, e.name)) : e.name.endsWith('.yaml') ? [join(dir, e.name)] : []));
+}
+
+interface Scenario {
+  readonly view: ClusterView;
+  readonly settings: ReturnType<typeof analysisSettingsSchema.parse>;
+  readonly now: number;
+}
+
+function scenario(objects: readonly unknown[], options: { now?: number; settings?: unknown; loadedKinds?: CheckCase['loadedKinds'] } = {}): Scenario {
+  return {
+    view: new ClusterView(snapshotOf(objects, options.loadedKinds ?? [])),
+    settings: analysisSettingsSchema.parse(options.settings ?? {}),
+    now: options.now ?? FIXTURE_NOW,
+  };
+}
+
+const verdict = (f: Finding): string =>
+  `${f.check} ${f.severity} ${f.object.kind}/${f.object.namespace ?? ''}/${f.object.name}${f.object.container ? ` container ${f.object.container}` : ''}`;
+
+function run(s: Scenario, now: number): AnalysisRun {
+  return runAnalyzers(s.view, ANALYZERS, { settings: s.settings, now });
+}
+
+const verdicts = (r: AnalysisRun): string[] => [...new Set(r.findings.map(verdict))].sort();
+
+/** What changed between two sets of verdicts, as "+ appeared" / "- disappeared" lines. */
+function difference(before: readonly string[], after: readonly string[]): string[] {
+  return [...after.filter((v) => !before.includes(v)).map((v) => `+ ${v}`), ...before.filter((v) => !after.includes(v)).map((v) => `- ${v}`)];
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/**
+ * The verdict changes found before a run's earliest re-check, from `from` on; and, `depth` more
+ * levels, from each of its first re-check instants.
+ */
+function missedCrossings(s: Scenario, from: number, depth: number): string[] {
+  const base = run(s, from);
+  const expected = verdicts(base);
+  const instants = [...new Set(base.rechecks.map((r) => r.at))].sort((a, b) => a - b);
+  const next = instants[0] ?? Infinity;
+  const probes = GRID.map((offset) => from + offset).filter((t) => t < next);
+  if (Number.isFinite(next) && next - 1 > from) probes.push(next - 1);
+  const missed: string[] = [];
+  for (const t of probes) {
+    const changed = difference(expected, verdicts(run(s, t)));
+    if (changed.length > 0) {
+      const scheduled = Number.isFinite(next) ? `the earliest re-check was ${iso(next)}` : 'no re-check was scheduled';
+      missed.push(`from ${iso(from)} to ${iso(t)} (${scheduled}): ${changed.join('; ')}`);
+      break;
+    }
+  }
+  if (depth > 0) for (const at of instants.slice(0, BRANCHES)) missed.push(...missedCrossings(s, at, depth - 1));
+  return missed;
+}
+
+async function tableRows(): Promise<{ family: string; row: CheckCase }[]> {
+  const families = readdirSync(TESTS, { withFileTypes: true }).filter((e) => e.isDirectory() && readdirSync(join(TESTS, e.name)).includes('cases.ts'));
+  const rows: { family: string; row: CheckCase }[] = [];
+  for (const family of families) {
+    const module = (await import(join(TESTS, family.name, 'cases.ts'))) as { cases: readonly CheckCase[] };
+    for (const row of module.cases) rows.push({ family: family.name, row });
+  }
+  return rows;
+}
+
+describe('re-checks at the moments time-based verdicts change', () => {
+  it.each(readdirSync(FIXTURES).filter((d) => d !== 'cli'))('cover every crossing on the %s fixtures', (family) => {
+    const files = yamlFiles(join(FIXTURES, family));
+    expect(files.length).toBeGreaterThan(0);
+    const missed = files.flatMap((file) => {
+      const s = scenario(parseDocuments(readFileSync(file, 'utf8'), file));
+      return missedCrossings(s, s.now, DEPTH).map((m) => `${file.slice(FIXTURES.length + 1)}: ${m}`);
+    });
+    expect(missed).toEqual([]);
+  });
+
+  it('cover every crossing on the example dump', () => {
+    const s = scenario(yamlFiles(EXAMPLES).flatMap((file) => parseDocuments(readFileSync(file, 'utf8'), file)));
+    expect(missedCrossings(s, s.now, DEPTH)).toEqual([]);
+  });
+
+  it('cover every crossing of every table row, at the row\'s clock and settings', async () => {
+    const rows = await tableRows();
+    expect(rows.length).toBeGreaterThan(50);
+    const missed: string[] = [];
+    for (const { family, row } of rows) {
+      const s = scenario(loadFixture(...row.fixtures), {
+        ...(row.now ? { now: Date.parse(row.now) } : {}),
+        ...(row.settings ? { settings: row.settings } : {}),
+        ...(row.loadedKinds ? { loadedKinds: row.loadedKinds } : {}),
+      });
+      missed.push(...missedCrossings(s, s.now, 1).map((m) => `${family}: ${row.name}: ${m}`));
+    }
+    expect(missed).toEqual([]);
+  });
+});
