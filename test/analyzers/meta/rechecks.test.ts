@@ -3,7 +3,9 @@
 // the controller re-runs them then instead of polling. This proves the declarations complete: on
 // every fixture (each file alone, the example dump, and every table row with its clock and settings),
 // the findings at any instant before the earliest declared re-check equal those at the run's clock;
-// then the same from each of the first re-check instants, walking the timeline.
+// then the same from each of the first re-check instants, walking the timeline. And the namespaces
+// they are filed under are right: re-running at each instant only what is due, where it is due (as
+// the controller does), gives what a full run gives.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,9 +13,9 @@ import { runAnalyzers } from '../../../src/analyzers/engine.js';
 import type { AnalysisRun } from '../../../src/analyzers/engine.js';
 import { ANALYZERS } from '../../../src/analyzers/registry.js';
 import { analysisSettingsSchema } from '../../../src/analyzers/settings.js';
-import type { Finding } from '../../../src/analyzers/types.js';
+import type { Analyzer, Finding } from '../../../src/analyzers/types.js';
 import { snapshotOf } from '../../../src/cluster/snapshot.js';
-import { ClusterView } from '../../../src/cluster/view.js';
+import { ClusterView, scopeToNamespaces } from '../../../src/cluster/view.js';
 import { parseDocuments } from '../../../src/input/documents.js';
 import type { CheckCase } from '../../helpers/cases.js';
 import { FIXTURES, FIXTURE_NOW, loadFixture } from '../../helpers/fixtures.js';
@@ -89,6 +91,50 @@ function missedCrossings(s: Scenario, from: number, depth: number): string[] {
   return missed;
 }
 
+/** How many re-check instants the controller walk follows. */
+const WALK_STEPS = 12;
+const BY_NAME = new Map<string, Analyzer>(ANALYZERS.map((a) => [a.name, a]));
+
+/**
+ * The controller's way: from a full run, re-run at each re-check instant only the analyzers due,
+ * a namespace-scoped one on just the namespaces its re-checks named ('' - a cluster-scoped object -
+ * re-runs it whole), keeping everyone else's findings. At every instant the result must equal a
+ * full run: a re-check filed under the wrong namespace would leave a stale verdict behind.
+ */
+function staleAfterScopedRechecks(s: Scenario): string[] {
+  const first = run(s, s.now);
+  /** Findings per analyzer and subject namespace. */
+  const held = new Map<string, Finding[]>();
+  const hold = (analyzer: string, findings: readonly Finding[]): void => {
+    for (const f of findings) held.set(`${analyzer} ${f.subject.namespace ?? ''}`, [...(held.get(`${analyzer} ${f.subject.namespace ?? ''}`) ?? []), f]);
+  };
+  for (const analyzer of ANALYZERS) hold(analyzer.name, runAnalyzers(s.view, [analyzer], { settings: s.settings, now: s.now }).findings);
+  let pending = [...first.rechecks];
+  for (let step = 0; step < WALK_STEPS && pending.length > 0; step++) {
+    const at = Math.min(...pending.map((r) => r.at));
+    const due = pending.filter((r) => r.at === at);
+    pending = pending.filter((r) => r.at !== at);
+    for (const name of new Set(due.map((r) => r.analyzer))) {
+      const analyzer = BY_NAME.get(name);
+      if (!analyzer) continue;
+      const namespaces = new Set(due.filter((r) => r.analyzer === name).map((r) => r.namespace));
+      const whole = analyzer.scope !== 'namespace' || namespaces.has('');
+      const view = whole ? s.view : scopeToNamespaces(s.view, namespaces);
+      const rerun = runAnalyzers(view, [analyzer], { settings: s.settings, now: at });
+      for (const key of [...held.keys()]) {
+        const [owner, namespace = ''] = key.split(' ');
+        if (owner === name && (whole || namespaces.has(namespace))) held.delete(key);
+      }
+      hold(name, rerun.findings);
+      pending = [...pending.filter((r) => r.analyzer !== name || !(whole || namespaces.has(r.namespace))), ...rerun.rechecks];
+    }
+    const simulated = [...new Set([...held.values()].flat().map(verdict))].sort();
+    const changed = difference(verdicts(run(s, at)), simulated);
+    if (changed.length > 0) return [`at ${iso(at)}, after re-running ${due.map((r) => `${r.analyzer}@${r.namespace || '(cluster)'}`).join(', ')}, the controller would hold: ${changed.join('; ')}`];
+  }
+  return [];
+}
+
 async function tableRows(): Promise<{ family: string; row: CheckCase }[]> {
   const families = readdirSync(TESTS, { withFileTypes: true }).filter((e) => e.isDirectory() && readdirSync(join(TESTS, e.name)).includes('cases.ts'));
   const rows: { family: string; row: CheckCase }[] = [];
@@ -128,5 +174,15 @@ describe('re-checks at the moments time-based verdicts change', () => {
       missed.push(...missedCrossings(s, s.now, 1).map((m) => `${family}: ${row.name}: ${m}`));
     }
     expect(missed).toEqual([]);
+  });
+
+  it.each(readdirSync(FIXTURES).filter((d) => d !== 'cli'))('name the namespaces to re-run on the %s fixtures (a controller walk equals full runs)', (family) => {
+    const stale = yamlFiles(join(FIXTURES, family)).flatMap((file) =>
+      staleAfterScopedRechecks(scenario(parseDocuments(readFileSync(file, 'utf8'), file))).map((m) => `${file.slice(FIXTURES.length + 1)}: ${m}`));
+    expect(stale).toEqual([]);
+  });
+
+  it('name the namespaces to re-run on the example dump (a controller walk equals full runs)', () => {
+    expect(staleAfterScopedRechecks(scenario(yamlFiles(EXAMPLES).flatMap((file) => parseDocuments(readFileSync(file, 'utf8'), file))))).toEqual([]);
   });
 });
