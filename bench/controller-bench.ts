@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
 import { load as loadYaml } from 'js-yaml';
 import { parseControllerConfig } from '../src/config/controller.js';
+import { ClusterView } from '../src/cluster/view.js';
 import { IncrementalAnalysis } from '../src/controller/incremental-analysis.js';
 import { ANALYZERS } from '../src/analyzers/registry.js';
 import { loadLiveSnapshot } from '../src/input/live.js';
@@ -313,7 +314,7 @@ async function main(): Promise<void> {
   // The reports to expect: the controller's own first pass, computed here on the listed snapshot.
   const config = parseControllerConfig(CONTROLLER_CONFIG, 'bench');
   const expectedAnalysis = new IncrementalAnalysis(ANALYZERS, () => config.analysis);
-  expectedAnalysis.run(snapshot!, Date.now());
+  expectedAnalysis.run(new ClusterView(snapshot!), Date.now());
   const expected = expectedAnalysis.subjectKeys();
   const expectedByCheck: Record<string, number> = {};
   for (const key of expected) for (const f of expectedAnalysis.subject(key)?.findings ?? []) expectedByCheck[f.check] = (expectedByCheck[f.check] ?? 0) + 1;

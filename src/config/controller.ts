@@ -88,6 +88,11 @@ export function controllerConfigSchema(env: ControllerEnvironment = {}) {
       /** Where reports on cluster-scoped subjects (nodes, cluster issuers, the cluster) and the lease live. */
       operatorNamespace: dnsLabel.default(env.podNamespace || DEFAULT_OPERATOR_NAMESPACE),
       workers: z.number().int().min(1).max(64).default(2),
+      /**
+       * A full analysis pass over the cache (no API request) as a safety net. Time-based thresholds
+       * do not wait for it: each is re-checked at the moment it can change.
+       */
+      resyncPeriod: duration.default(600_000),
       analysis: analysisSettingsSchema.prefault({}),
       reports: reportSettingsSchema.prefault({}),
       server: serverSettingsSchema.prefault({}),

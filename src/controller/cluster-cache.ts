@@ -1,21 +1,25 @@
-// The informers' caches seen as one cluster: the snapshot the analyzers' view is built from.
-import type { ClusterSnapshot } from '../cluster/view.js';
+// The informers' caches seen as one cluster: a ClusterView kept up to date by their events, which
+// the analyzers read between two changes. Building a view per analysis pass cost a full index
+// build of the cluster (and its garbage) on every change.
+import { ClusterView } from '../cluster/view.js';
 import type { KindName } from '../model/kinds.js';
-import type { KubeObject } from '../model/meta.js';
-import type { UnparseableObject } from '../model/parse.js';
-import type { Informer } from './informer.js';
+import type { Informer, InformerEvent } from './informer.js';
 
 export class ClusterCache {
   /** One informer per kind, or one per watched namespace of a namespaced kind. */
   private readonly informers = new Map<KindName, readonly Informer[]>();
+  readonly view = new ClusterView();
 
   set(kind: KindName, informers: readonly Informer[]): void {
     this.informers.set(kind, informers);
+    this.refreshLoaded(kind);
   }
 
   remove(kind: KindName): readonly Informer[] {
     const informers = this.informers.get(kind) ?? [];
     this.informers.delete(kind);
+    this.view.clear(kind);
+    this.refreshUnparseable();
     return informers;
   }
 
@@ -40,17 +44,25 @@ export class ClusterCache {
     return (this.informers.get(kind) ?? []).reduce((sum, i) => sum + i.size, 0);
   }
 
-  /** A kind is loaded when all of its informers have synced: a partial list would read as deletions. */
-  snapshot(): ClusterSnapshot {
-    const objects = new Map<KindName, readonly KubeObject[]>();
-    const loadedKinds = new Set<KindName>();
-    const unparseable: UnparseableObject[] = [];
-    for (const [kind, informers] of this.informers) {
-      if (informers.length === 0 || !informers.every((i) => i.synced)) continue;
-      objects.set(kind, informers.flatMap((i) => [...i.list()]));
-      loadedKinds.add(kind);
-      for (const informer of informers) unparseable.push(...informer.unparseable());
-    }
-    return { objects, loadedKinds, unparseable };
+  /** An informer's object changed: the view follows. */
+  apply(kind: KindName, event: InformerEvent): void {
+    if (event.type === 'deleted') this.view.remove(kind, event.object);
+    else this.view.upsert(kind, event.object);
+  }
+
+  /**
+   * A kind counts as loaded when all of its informers have synced: until then its partial list
+   * would read as deletions, so the analyzers that need it are skipped.
+   */
+  refreshLoaded(kind: KindName): void {
+    const informers = this.informers.get(kind) ?? [];
+    this.view.setLoaded(kind, informers.length > 0 && informers.every((i) => i.synced));
+    this.refreshUnparseable();
+  }
+
+  /** Objects that do not parse, of the loaded kinds (ResourceUnparseable findings). */
+  refreshUnparseable(): void {
+    const loaded = this.view.loadedKinds();
+    this.view.setUnparseable([...this.informers].filter(([kind]) => loaded.has(kind)).flatMap(([, informers]) => informers.flatMap((i) => [...i.unparseable()])));
   }
 }

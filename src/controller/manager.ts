@@ -1,7 +1,8 @@
 // The controller: informers feed a cluster cache; a change triggers an incremental analysis pass
 // (debounced, so bursts coalesce); subjects whose findings changed go to the work queue; workers
 // reconcile one subject at a time into its HealthReport, only on the leader. Time-based thresholds
-// are re-evaluated by a periodic pass over the cache, which costs no API request.
+// are re-checked at the moment analyzers said they can change; a slow full pass over the cache (no
+// API request) is a safety net.
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { ANALYZERS } from '../analyzers/registry.js';
@@ -39,8 +40,6 @@ export interface ManagerOptions {
   readonly now?: () => number;
   /** Coalescing window of change bursts before an analysis pass. */
   readonly debounceMs?: number;
-  /** Period of the pass that re-evaluates time-based thresholds on the cached objects. */
-  readonly recheckMs?: number;
   readonly informerBackoff?: { readonly initialMs: number; readonly maxMs: number };
 }
 
@@ -100,7 +99,10 @@ export class Manager {
   private changedNamespaces: Set<string> | undefined = new Set();
   private unparseableChanged = false;
   private passTimer: NodeJS.Timeout | undefined;
+  private resyncTimer: NodeJS.Timeout | undefined;
   private recheckTimer: NodeJS.Timeout | undefined;
+  private recheckAt: number | undefined;
+  private rechecksDue = false;
   private workers: Promise<void>[] = [];
   private leading = false;
   private stopping = false;
@@ -135,6 +137,7 @@ export class Manager {
     const { metrics, log } = this.options;
     return {
       onEvent: (kind, event) => {
+        this.cache.apply(kind as KindName, event);
         for (const obj of event.type === 'updated' ? [event.old, event.object] : [event.object]) {
           const namespace = obj.metadata.namespace;
           if (namespace !== undefined) this.changedNamespaces?.add(namespace);
@@ -142,6 +145,7 @@ export class Manager {
         this.changed(kind as KindName);
       },
       onUnparseableChange: () => {
+        this.cache.refreshUnparseable();
         this.unparseableChanged = true;
         this.schedulePass();
       },
@@ -149,6 +153,7 @@ export class Manager {
       onRestart: (kind) => metrics.watchRestarts.inc({ resource: kind }),
       onStateChange: (kind, state) => {
         metrics.setResourceForbidden(kind, state === 'forbidden');
+        this.cache.refreshLoaded(kind as KindName);
         if (state === 'synced' || state === 'forbidden') this.changedEverywhere(kind as KindName);
         log.debug({ resource: kind, state }, 'informer state');
       },
@@ -216,8 +221,8 @@ export class Manager {
       onRestart: (kind) => this.options.metrics.watchRestarts.inc({ resource: kind }),
     };
     this.crdInformer = this.informer(CRD_RESOURCE, { group: 'apiextensions.k8s.io', version: 'v1' }, undefined, keepAsIs, crdHooks);
-    this.recheckTimer = setInterval(() => this.schedulePass(true), this.options.recheckMs ?? 30_000);
-    this.recheckTimer.unref();
+    this.resyncTimer = setInterval(() => this.schedulePass(true), config.resyncPeriod);
+    this.resyncTimer.unref();
     for (let i = 0; i < config.workers; i += 1) this.workers.push(this.work());
     this.schedulePass(true);
   }
@@ -280,14 +285,20 @@ export class Manager {
       this.schedulePass();
       return;
     }
-    const kinds = this.fullPassPending ? undefined : this.changedKinds;
-    const namespaces = this.changedNamespaces;
-    const unparseable = this.unparseableChanged;
+    const now = this.now();
+    const request = {
+      kinds: this.fullPassPending ? undefined : this.changedKinds,
+      namespaces: this.changedNamespaces,
+      unparseable: this.unparseableChanged,
+      due: this.rechecksDue ? this.analysis.dueRechecks(now) : [],
+    };
     this.changedKinds = new Set();
     this.changedNamespaces = new Set();
     this.fullPassPending = false;
     this.unparseableChanged = false;
-    const pass = this.analysis.run(this.cache.snapshot(), this.now(), kinds, unparseable, namespaces);
+    this.rechecksDue = false;
+    const pass = this.analysis.run(this.cache.view, now, request);
+    this.scheduleRecheck();
     metrics.analysisDuration.observe(pass.durationMs / 1000);
     for (const error of pass.errors) {
       metrics.analyzerErrors.inc({ analyzer: error.analyzer });
@@ -301,6 +312,29 @@ export class Manager {
       return;
     }
     if (this.leading) for (const key of pass.changed) this.queue.add(key);
+  }
+
+  /** One timer, at the earliest moment an analyzer asked to be re-checked. */
+  private scheduleRecheck(): void {
+    const at = this.analysis.nextRecheckAt();
+    if (at === this.recheckAt || this.stopping) return;
+    if (this.recheckTimer) clearTimeout(this.recheckTimer);
+    this.recheckTimer = undefined;
+    this.recheckAt = at;
+    if (at === undefined) return;
+    // setTimeout holds at most ~24.8 days; a later moment is reached in steps.
+    const delay = Math.min(Math.max(at - this.now(), 0), 2_000_000_000);
+    this.recheckTimer = setTimeout(() => {
+      this.recheckTimer = undefined;
+      this.recheckAt = undefined;
+      if (this.now() < at) {
+        this.scheduleRecheck();
+        return;
+      }
+      this.rechecksDue = true;
+      this.schedulePass();
+    }, delay);
+    this.recheckTimer.unref();
   }
 
   private storedReportChanged(object: KubeObject | undefined, old: KubeObject | undefined): void {
@@ -408,7 +442,8 @@ export class Manager {
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.passTimer) clearTimeout(this.passTimer);
-    if (this.recheckTimer) clearInterval(this.recheckTimer);
+    if (this.resyncTimer) clearInterval(this.resyncTimer);
+    if (this.recheckTimer) clearTimeout(this.recheckTimer);
     // In-flight writes finish; then the watches stop.
     await this.queue.shutdown();
     await Promise.all(this.workers);

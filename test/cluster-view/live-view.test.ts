@@ -29,7 +29,7 @@ const names = (list: readonly KubeObject[]): string[] => list.map((o) => `${o.me
 /** Another shape of the same object: every field an index is keyed by is different. */
 function decoy(kind: KindName, obj: KubeObject): KubeObject {
   const metadata = { ...obj.metadata, uid: `decoy-${obj.metadata.uid ?? obj.metadata.name}`, ownerReferences: [] };
-  if (kind === 'Pod') return { ...obj, metadata, spec: { ...(obj as { spec: object }).spec, nodeName: 'decoy-node' } } as KubeObject;
+  if (kind === 'Pod') return { ...obj, metadata, spec: { ...(obj as unknown as { spec: object }).spec, nodeName: 'decoy-node' } } as KubeObject;
   if (kind === 'Event') return { ...obj, metadata, involved: { kind: 'Pod', namespace: 'decoy', name: 'decoy' } } as KubeObject;
   return { ...obj, metadata } as KubeObject;
 }

@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { ANALYZERS } from '../../src/analyzers/registry.js';
 import { defaultAnalysisSettings } from '../../src/analyzers/settings.js';
 import { snapshotOf } from '../../src/cluster/snapshot.js';
+import { ClusterView } from '../../src/cluster/view.js';
 import type { Analyzer } from '../../src/analyzers/types.js';
 import { IncrementalAnalysis } from '../../src/controller/incremental-analysis.js';
 import { FIXTURE_NOW, loadFixture } from '../helpers/fixtures.js';
 
 const SUBJECT = 'Deployment/shop/checkout';
+const viewOf = (objects: unknown[]): ClusterView => new ClusterView(snapshotOf(objects));
 
 function healed(objects: unknown[]): unknown[] {
   return objects.map((o) => {
@@ -28,23 +30,23 @@ describe('incremental analysis', () => {
 
   it('reports every subject on the first pass and nothing when nothing changed', () => {
     const analysis = new IncrementalAnalysis(ANALYZERS, defaultAnalysisSettings);
-    expect(analysis.run(snapshotOf(broken), FIXTURE_NOW).changed).toContain(SUBJECT);
-    const again = analysis.run(snapshotOf(broken), FIXTURE_NOW + 60_000, new Set(['Pod']));
+    expect(analysis.run(viewOf(broken), FIXTURE_NOW).changed).toContain(SUBJECT);
+    const again = analysis.run(viewOf(broken), FIXTURE_NOW + 60_000, { kinds: new Set(['Pod']) });
     expect(again.changed).toEqual([]);
   });
 
   it('re-runs only the analyzers that read a changed kind', () => {
     const analysis = new IncrementalAnalysis(ANALYZERS, defaultAnalysisSettings);
-    const full = analysis.run(snapshotOf(broken), FIXTURE_NOW);
-    const nodesOnly = analysis.run(snapshotOf(broken), FIXTURE_NOW, new Set(['StorageClass']));
+    const full = analysis.run(viewOf(broken), FIXTURE_NOW);
+    const nodesOnly = analysis.run(viewOf(broken), FIXTURE_NOW, { kinds: new Set(['StorageClass']) });
     expect(nodesOnly.analyzersRun).toBeLessThan(full.analyzersRun);
   });
 
   it('marks a subject changed when its findings resolve, and keeps its identity for the Healthy report', () => {
     const analysis = new IncrementalAnalysis(ANALYZERS, defaultAnalysisSettings);
-    analysis.run(snapshotOf(broken), FIXTURE_NOW);
+    analysis.run(viewOf(broken), FIXTURE_NOW);
     expect(analysis.subject(SUBJECT)?.findings.some((f) => f.check === 'PodCrashLooping')).toBe(true);
-    const pass = analysis.run(snapshotOf(healed(broken)), FIXTURE_NOW, new Set(['Pod']));
+    const pass = analysis.run(viewOf(healed(broken)), FIXTURE_NOW, { kinds: new Set(['Pod']) });
     expect(pass.changed).toContain(SUBJECT);
     const after = analysis.subject(SUBJECT);
     expect(after?.subject).toMatchObject({ kind: 'Deployment', name: 'checkout' });
@@ -72,13 +74,13 @@ describe('incremental analysis', () => {
       ],
     };
     const analysis = new IncrementalAnalysis([dated], defaultAnalysisSettings);
-    expect(analysis.run(snapshotOf(broken), FIXTURE_NOW).changed).toEqual([SUBJECT]);
+    expect(analysis.run(viewOf(broken), FIXTURE_NOW).changed).toEqual([SUBJECT]);
     firstSeen = '2026-11-25T11:00:20Z';
-    expect(analysis.run(snapshotOf(broken), FIXTURE_NOW, new Set(['Pod'])).changed).toEqual([]);
+    expect(analysis.run(viewOf(broken), FIXTURE_NOW, { kinds: new Set(['Pod']) }).changed).toEqual([]);
     firstSeen = '2026-11-25T10:30:00Z';
-    expect(analysis.run(snapshotOf(broken), FIXTURE_NOW, new Set(['Pod'])).changed).toEqual([SUBJECT]);
+    expect(analysis.run(viewOf(broken), FIXTURE_NOW, { kinds: new Set(['Pod']) }).changed).toEqual([SUBJECT]);
     firstSeen = '2026-11-25T10:45:00Z';
-    expect(analysis.run(snapshotOf(broken), FIXTURE_NOW, new Set(['Pod'])).changed).toEqual([]);
+    expect(analysis.run(viewOf(broken), FIXTURE_NOW, { kinds: new Set(['Pod']) }).changed).toEqual([]);
   });
 });
 
@@ -90,20 +92,20 @@ describe('namespace-scoped passes', () => {
 
   it('re-analyze only the changed namespace and end where a full pass would', () => {
     const incremental = new IncrementalAnalysis(ANALYZERS, defaultAnalysisSettings);
-    incremental.run(snapshotOf([...shop, ...reports]), FIXTURE_NOW);
-    const pass = incremental.run(snapshotOf([...healed(shop), ...reports]), FIXTURE_NOW, new Set(['Pod']), false, new Set(['shop']));
+    incremental.run(viewOf([...shop, ...reports]), FIXTURE_NOW);
+    const pass = incremental.run(viewOf([...healed(shop), ...reports]), FIXTURE_NOW, { kinds: new Set(['Pod']), namespaces: new Set(['shop']) });
     expect(pass.changed).toEqual([SUBJECT]);
 
     const fresh = new IncrementalAnalysis(ANALYZERS, defaultAnalysisSettings);
-    fresh.run(snapshotOf([...healed(shop), ...reports]), FIXTURE_NOW);
+    fresh.run(viewOf([...healed(shop), ...reports]), FIXTURE_NOW);
     expect(findingsOf(incremental)).toEqual(findingsOf(fresh));
     expect(findingsOf(incremental).some((f) => f.startsWith('Deployment/reports/reporting PodCrashLooping'))).toBe(true);
   });
 
   it('keep the other namespaces\' findings even though their objects were not re-analyzed', () => {
     const incremental = new IncrementalAnalysis(ANALYZERS, defaultAnalysisSettings);
-    incremental.run(snapshotOf([...shop, ...reports]), FIXTURE_NOW);
-    incremental.run(snapshotOf([...shop, ...reports]), FIXTURE_NOW, new Set(['Pod']), false, new Set(['shop']));
+    incremental.run(viewOf([...shop, ...reports]), FIXTURE_NOW);
+    incremental.run(viewOf([...shop, ...reports]), FIXTURE_NOW, { kinds: new Set(['Pod']), namespaces: new Set(['shop']) });
     expect(incremental.subject('Deployment/reports/reporting')?.findings.map((f) => f.check)).toContain('PodCrashLooping');
     expect(incremental.subject(SUBJECT)?.findings.map((f) => f.check)).toContain('PodCrashLooping');
   });
@@ -121,10 +123,75 @@ describe('a failing analyzer', () => {
       },
     };
     const analysis = new IncrementalAnalysis([flaky], defaultAnalysisSettings);
-    analysis.run(snapshotOf(loadFixture('pods/crashloop.yaml')), FIXTURE_NOW);
-    const pass = analysis.run(snapshotOf(loadFixture('pods/crashloop.yaml')), FIXTURE_NOW, new Set(['Pod']));
+    analysis.run(viewOf(loadFixture('pods/crashloop.yaml')), FIXTURE_NOW);
+    const pass = analysis.run(viewOf(loadFixture('pods/crashloop.yaml')), FIXTURE_NOW, { kinds: new Set(['Pod']) });
     expect(pass.errors.map((e) => e.analyzer)).toEqual(['flaky']);
     expect(pass.changed).toEqual([]);
     expect(analysis.subject('Node//worker-1')?.findings.map((f) => f.check)).toEqual(['NodeCordoned']);
+  });
+});
+
+describe('re-checks at the moments time-based verdicts change', () => {
+  // worker-84c6d5f7b-b4n6c has been unschedulable since 11:59:36, 24 s before FIXTURE_NOW: below
+  // podUnschedulableAfter (60 s) until 12:00:36.
+  const scheduling = loadFixture('pods-not-starting/scheduling.yaml');
+  const WORKER = 'Deployment/sched/worker';
+  const crossing = Date.parse('2026-11-25T12:00:36Z');
+
+  it('schedules the crossing, and the pass at that moment reports the finding by re-running only the analyzers due', () => {
+    const analysis = new IncrementalAnalysis(ANALYZERS, defaultAnalysisSettings);
+    const view = viewOf(scheduling);
+    analysis.run(view, FIXTURE_NOW);
+    expect(analysis.subject(WORKER)?.findings.map((f) => f.check) ?? []).not.toContain('PodUnschedulable');
+    const next = analysis.nextRecheckAt();
+    expect(next).toBeDefined();
+    expect(next).toBeGreaterThan(FIXTURE_NOW);
+    expect(next).toBeLessThanOrEqual(crossing);
+    // Walk the schedule as the controller does: nothing changed, only time passed.
+    let now = next ?? Infinity;
+    let pass = analysis.run(view, now, { kinds: new Set(), due: analysis.dueRechecks(now) });
+    while (now < crossing) {
+      expect(pass.analyzersRun).toBeLessThan(ANALYZERS.length);
+      now = analysis.nextRecheckAt() ?? Infinity;
+      pass = analysis.run(view, now, { kinds: new Set(), due: analysis.dueRechecks(now) });
+    }
+    expect(now).toBe(crossing);
+    expect(pass.changed).toContain(WORKER);
+    expect(analysis.subject(WORKER)?.findings.map((f) => f.check)).toContain('PodUnschedulable');
+  });
+
+  it('takes due re-checks out of the schedule, and keeps those still ahead', () => {
+    const analysis = new IncrementalAnalysis(ANALYZERS, defaultAnalysisSettings);
+    analysis.run(viewOf(scheduling), FIXTURE_NOW);
+    const next = analysis.nextRecheckAt() ?? Infinity;
+    expect(analysis.dueRechecks(next - 1)).toEqual([]);
+    const due = analysis.dueRechecks(next);
+    expect(due.length).toBeGreaterThan(0);
+    expect(due.every((r) => r.at <= next)).toBe(true);
+    expect(analysis.dueRechecks(next)).toEqual([]);
+    expect(analysis.nextRecheckAt() ?? Infinity).toBeGreaterThan(next);
+  });
+
+  it('re-runs a namespace-scoped analyzer on the due namespace only', () => {
+    const seen: string[][] = [];
+    const timed: Analyzer = {
+      name: 'timed', description: 'asks for a re-check per namespace', checks: ['PodUnschedulable'], reads: ['Pod'], scope: 'namespace',
+      analyze: (ctx) => {
+        const namespaces = [...new Set(ctx.view.list('Pod').map((p) => p.metadata.namespace ?? ''))].sort();
+        seen.push(namespaces);
+        for (const namespace of namespaces) ctx.recheckAt(ctx.now + (namespace === 'shop' ? 1000 : 5000), namespace);
+        return [];
+      },
+    };
+    const analysis = new IncrementalAnalysis([timed], defaultAnalysisSettings);
+    const view = viewOf([...loadFixture('pods/crashloop.yaml'), ...scheduling]);
+    analysis.run(view, FIXTURE_NOW);
+    expect(seen[0]).toEqual(['sched', 'shop']);
+    expect(analysis.nextRecheckAt()).toBe(FIXTURE_NOW + 1000);
+    analysis.run(view, FIXTURE_NOW + 1000, { kinds: new Set(), due: analysis.dueRechecks(FIXTURE_NOW + 1000) });
+    expect(seen[1]).toEqual(['shop']);
+    // 'sched' still waits for its own moment; 'shop' asked again from its new run.
+    expect(analysis.nextRecheckAt()).toBe(FIXTURE_NOW + 2000);
+    expect(analysis.dueRechecks(FIXTURE_NOW + 5000).map((r) => r.namespace).sort()).toEqual(['sched', 'shop']);
   });
 });
