@@ -1,6 +1,7 @@
 // The engine's side of re-checks: what analyzers ask for through ctx.recheckAt, kept per analyzer
 // and namespace at the earliest future moment; a failing analyzer's requests go with its findings.
 import { describe, expect, it } from 'vitest';
+import { olderThan, withinLast } from '../../../src/analyzers/evidence.js';
 import type { Analyzer } from '../../../src/analyzers/types.js';
 import { FIXTURE_NOW, analyzeObjects, loadFixture } from '../../helpers/fixtures.js';
 
@@ -54,5 +55,18 @@ describe('re-checks in the analysis run', () => {
     const run = analyzeObjects(objects, { analyzers: [asking('fails', [[MINUTE, 'shop']], true), asking('works', [[2 * MINUTE, 'shop']])] });
     expect(run.errors.map((e) => e.analyzer)).toEqual(['fails']);
     expect(run.rechecks).toEqual([{ analyzer: 'works', namespace: 'shop', at: FIXTURE_NOW + 2 * MINUTE }]);
+  });
+
+  it('olderThan and withinLast ask for the moment their answer flips, only while it is ahead', () => {
+    const asked: [number, string | undefined][] = [];
+    const clock = { now: FIXTURE_NOW, recheckAt: (at: number, namespace: string | undefined) => void asked.push([at, namespace]) };
+    const ago = (ms: number): string => new Date(FIXTURE_NOW - ms).toISOString();
+    expect(olderThan(clock, ago(3 * MINUTE), 10 * MINUTE, 'shop')).toBe(false);
+    expect(olderThan(clock, ago(10 * MINUTE), 10 * MINUTE, 'shop')).toBe(true);
+    expect(olderThan(clock, undefined, 10 * MINUTE, 'shop')).toBe(false);
+    expect(withinLast(clock, ago(50 * MINUTE), 60 * MINUTE, undefined)).toBe(true);
+    expect(withinLast(clock, ago(60 * MINUTE), 60 * MINUTE, undefined)).toBe(false);
+    expect(withinLast(clock, 'not a time', 60 * MINUTE, undefined)).toBe(false);
+    expect(asked).toEqual([[FIXTURE_NOW + 7 * MINUTE, 'shop'], [FIXTURE_NOW + 10 * MINUTE, undefined]]);
   });
 });
