@@ -75,6 +75,18 @@ export const rateLimitSchema = z
     if (rl.backoffMax < rl.backoffBase) ctx.addIssue({ code: 'custom', path: ['backoffMax'], message: 'must not be shorter than backoffBase' });
   });
 
+export const memorySchema = z
+  .object({
+    /**
+     * Heap in use (MiB) above which the controller runs a full garbage collection, to hold its
+     * memory near what it needs instead of V8's throughput-sized heap; 0 leaves it to V8.
+     */
+    heapBudgetMiB: z.number().int().min(0).max(65_536).default(128),
+    /** Forced collections are at least this far apart (bounds their CPU). */
+    minCollectionInterval: duration.default(2000),
+  })
+  .strict();
+
 /** What the process environment contributes: the controller's own namespace (downward API). */
 export interface ControllerEnvironment {
   readonly podNamespace?: string;
@@ -93,6 +105,7 @@ export function controllerConfigSchema(env: ControllerEnvironment = {}) {
        * do not wait for it: each is re-checked at the moment it can change.
        */
       resyncPeriod: duration.default(600_000),
+      memory: memorySchema.prefault({}),
       analysis: analysisSettingsSchema.prefault({}),
       reports: reportSettingsSchema.prefault({}),
       server: serverSettingsSchema.prefault({}),
