@@ -8,6 +8,7 @@ import { apiVersionOf } from '../model/kinds.js';
 import type { KubeObject } from '../model/meta.js';
 import type { UnparseableObject } from '../model/parse.js';
 import { parseObject } from '../model/parse.js';
+import type { StringPool } from '../model/intern.js';
 import type { KubeGetter, WatchStream } from '../kube/http.js';
 import { KubeRequestError, PARTIAL_METADATA_LIST } from '../kube/http.js';
 import { listPath } from '../input/live.js';
@@ -62,6 +63,8 @@ export interface InformerOptions {
   /** Server-side watch timeout; the watch is then resumed from the last resourceVersion. */
   readonly watchTimeoutSeconds?: number;
   readonly forbiddenRetryMs?: number;
+  /** Shares the cached objects' short strings with the other informers' (see model/intern.ts). */
+  readonly strings?: StringPool;
 }
 
 class GoneError extends Error {}
@@ -198,7 +201,7 @@ export class Informer {
       }
       return undefined;
     }
-    const object = outcome.object;
+    const object = this.options.strings ? this.options.strings.internAll(outcome.object) : outcome.object;
     const key = keyOf(object);
     const old = this.objects.get(key);
     if (this.bad.delete(key)) this.options.hooks.onUnparseableChange?.(this.kind);

@@ -22,6 +22,7 @@ import { refKey } from '../report/report.js';
 import type { OperatorMetrics } from '../server/metrics.js';
 import type { Probe } from '../server/http.js';
 import { ClusterCache } from './cluster-cache.js';
+import { StringPool } from '../model/intern.js';
 import { IncrementalAnalysis } from './incremental-analysis.js';
 import { Informer } from './informer.js';
 import type { CacheEntry, InformerHooks, WatchedResource } from './informer.js';
@@ -85,6 +86,7 @@ const storedObject = z.object({ apiVersion: z.string(), kind: z.string(), metada
 
 export class Manager {
   private readonly cache = new ClusterCache();
+  private readonly strings = new StringPool();
   private readonly analysis: IncrementalAnalysis;
   private readonly queue: WorkQueue;
   private readonly writer: ReportWriter;
@@ -168,7 +170,8 @@ export class Manager {
       hooks,
       log: this.options.log,
       ...(namespace ? { namespace } : {}),
-      ...(parse ? { parse } : {}),
+      // The model's objects only: the controller's own reports are kept as they come.
+      ...(parse ? { parse } : { strings: this.strings }),
       ...(this.options.informerBackoff ? { backoff: this.options.informerBackoff } : {}),
     });
     informer.start();
