@@ -66,7 +66,19 @@ export interface Analyzer {
    * 'namespace': the findings on a namespace's objects depend only on objects of that namespace and
    * on cluster-scoped ones. The controller then re-runs it on just the namespaces a change touched
    * (a test checks the claim: per-namespace runs give exactly the full run's findings).
+   *
+   * 'subject': everything 'namespace' means, and the findings about a subject S are exactly those
+   * the analyzer produces when the lists (list, inNamespace) of its `subjectKinds` hold only the
+   * objects whose subjectOf is S, every lookup being unrestricted. The controller then re-runs it
+   * on just the subjects a change can affect (src/cluster/dependents.ts; test/analyzers/subject-scope).
    */
-  readonly scope?: 'namespace';
+  readonly scope?: 'namespace' | 'subject';
+  /** With scope 'subject': the kinds the analyzer iterates to produce its findings. */
+  readonly subjectKinds?: readonly KindName[];
   analyze(ctx: AnalysisContext): Finding[];
+}
+
+/** Scope 'subject' includes everything scope 'namespace' claims. */
+export function isLocalToNamespace(analyzer: Pick<Analyzer, 'scope'>): boolean {
+  return analyzer.scope === 'namespace' || analyzer.scope === 'subject';
 }

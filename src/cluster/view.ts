@@ -360,3 +360,43 @@ export function restrictView(view: ClusterReader, allowed: ReadonlySet<KindName>
     unparseable: view.unparseable,
   };
 }
+
+/**
+ * The key of an object reference (`Kind/namespace/name`): a subject's report key. It lives here,
+ * not in report/, so that the view can select objects by subject (report re-exports it).
+ */
+export function refKey(ref: { readonly kind: string; readonly namespace?: string | undefined; readonly name: string }): string {
+  return `${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
+}
+
+/**
+ * A view whose lists of `kinds` hold only the objects whose subject is one of `subjectKeys`; every
+ * lookup (get, selectors, events, owners) and the lists of other kinds are untouched. An analyzer
+ * of scope 'subject' iterates those kinds to produce its findings, so on this view it produces
+ * exactly its findings about those subjects, for a fraction of the work.
+ */
+export function focusOnSubjects(view: ClusterReader, subjectKeys: ReadonlySet<string>, kinds: readonly KindName[]): ClusterReader {
+  const focused = new Set<KindName>(kinds);
+  const lists = new Map<string, readonly KubeObject[]>();
+  const keep = (objects: readonly KubeObject[]): readonly KubeObject[] => objects.filter((obj) => subjectKeys.has(refKey(view.subjectOf(obj))));
+  const cached = (key: string, objects: () => readonly KubeObject[]): readonly KubeObject[] => {
+    let found = lists.get(key);
+    if (!found) lists.set(key, (found = keep(objects())));
+    return found;
+  };
+  return {
+    has: (kind) => view.has(kind),
+    list: <K extends KindName>(kind: K) => (focused.has(kind) ? (cached(kind, () => view.list(kind)) as readonly KindMap[K][]) : view.list(kind)),
+    inNamespace: <K extends KindName>(kind: K, namespace: string) =>
+      focused.has(kind) ? (cached(`${kind} ${namespace}`, () => view.inNamespace(kind, namespace)) as readonly KindMap[K][]) : view.inNamespace(kind, namespace),
+    get: (kind, namespace, name) => view.get(kind, namespace, name),
+    namespaces: () => view.namespaces(),
+    podsMatching: (namespace, selector) => view.podsMatching(namespace, selector),
+    podsWithLabels: (namespace, labels) => view.podsWithLabels(namespace, labels),
+    podsOnNode: (nodeName) => view.podsOnNode(nodeName),
+    eventsFor: (ref) => view.eventsFor(ref),
+    controllerOf: (obj) => view.controllerOf(obj),
+    subjectOf: (obj) => view.subjectOf(obj),
+    unparseable: view.unparseable,
+  };
+}

@@ -7,6 +7,7 @@ import { runAnalyzers } from '../analyzers/engine.js';
 import type { Recheck } from '../analyzers/engine.js';
 import type { AnalysisSettings } from '../analyzers/settings.js';
 import type { Analyzer, Finding } from '../analyzers/types.js';
+import { isLocalToNamespace } from '../analyzers/types.js';
 import type { ClusterView } from '../cluster/view.js';
 import { scopeToNamespaces } from '../cluster/view.js';
 import type { KindName } from '../model/kinds.js';
@@ -140,13 +141,13 @@ export class IncrementalAnalysis {
       const inputs = this.analyzerInputs.get(analyzer.name);
       const readsChange = [...kinds].some((kind) => inputs?.has(kind)) || (request.unparseable === true && analyzer.reads.length === 0);
       if (!readsChange) continue;
-      const local = analyzer.scope === 'namespace' && request.namespaces !== undefined && !clusterKinds.some((kind) => inputs?.has(kind));
+      const local = isLocalToNamespace(analyzer) && request.namespaces !== undefined && !clusterKinds.some((kind) => inputs?.has(kind));
       widen(analyzer.name, local ? request.namespaces : undefined);
     }
     for (const recheck of request.due ?? []) {
       const analyzer = this.byName.get(recheck.analyzer);
       if (!analyzer) continue;
-      widen(analyzer.name, analyzer.scope === 'namespace' && recheck.namespace !== '' ? [recheck.namespace] : undefined);
+      widen(analyzer.name, isLocalToNamespace(analyzer) && recheck.namespace !== '' ? [recheck.namespace] : undefined);
     }
     return plan;
   }

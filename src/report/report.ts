@@ -3,7 +3,7 @@
 import type { CheckId, Severity } from '../analyzers/catalogue.js';
 import { SEVERITY_RANK, checkDefinition } from '../analyzers/catalogue.js';
 import type { Finding } from '../analyzers/types.js';
-import type { ObjectRef } from '../model/meta.js';
+import { refKey } from '../cluster/view.js';
 import type { LinkedFinding, RootCauseRule } from './root-causes.js';
 import { ROOT_CAUSE_RULES, linkRootCauses } from './root-causes.js';
 
@@ -30,9 +30,8 @@ export interface ReportOptions {
   readonly rules?: readonly RootCauseRule[];
 }
 
-export function refKey(ref: ObjectRef): string {
-  return `${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
-}
+/** A subject's report key; defined with the cluster view, which selects objects by subject. */
+export { refKey };
 
 export function compareFindings(a: Finding, b: Finding): number {
   return (

@@ -11,13 +11,14 @@ import { runAnalyzers } from '../../src/analyzers/engine.js';
 import { ANALYZERS } from '../../src/analyzers/registry.js';
 import { defaultAnalysisSettings } from '../../src/analyzers/settings.js';
 import type { Finding } from '../../src/analyzers/types.js';
+import { isLocalToNamespace } from '../../src/analyzers/types.js';
 import { snapshotOf } from '../../src/cluster/snapshot.js';
 import { ClusterView, scopeToNamespaces } from '../../src/cluster/view.js';
 import { parseDocuments } from '../../src/input/documents.js';
 import { readFileSync } from 'node:fs';
 import { FIXTURES, FIXTURE_NOW } from '../helpers/fixtures.js';
 
-const LOCAL = ANALYZERS.filter((a) => a.scope === 'namespace');
+const LOCAL = ANALYZERS.filter(isLocalToNamespace);
 const EXAMPLES = join(import.meta.dirname, '..', '..', 'examples', 'broken-cluster');
 
 function yamlFiles(dir: string): string[] {

@@ -80,7 +80,8 @@ export const serviceProtocolMismatches: Analyzer = {
   description: 'Service ports that speak HTTPS to an HTTP container port, or HTTP to an HTTPS one.',
   checks: ['ServiceProtocolMismatch'],
   reads: ['Service', 'Pod'],
-  scope: 'namespace',
+  scope: 'subject',
+  subjectKinds: ['Service'],
   analyze({ view }) {
     const findings: Finding[] = [];
     for (const { service, pods } of selectorServicesWithBackends(view)) {

@@ -24,7 +24,8 @@ export const serviceTargetPorts: Analyzer = {
   description: 'Service ports whose targetPort is declared by no container of the selected pods.',
   checks: ['ServiceTargetPortMismatch'],
   reads: ['Service', 'Pod'],
-  scope: 'namespace',
+  scope: 'subject',
+  subjectKinds: ['Service'],
   analyze({ view }) {
     const findings: Finding[] = [];
     for (const { service, pods } of selectorServicesWithBackends(view)) {

@@ -202,7 +202,8 @@ export const missingConfigReferences: Analyzer = {
   description: 'Pods referencing ConfigMaps, Secrets or ConfigMap keys that do not exist (env, envFrom, volumes, projected volumes), and CreateContainerConfigError.',
   checks: ['PodConfigMissing'],
   reads: ['Pod'],
-  scope: 'namespace',
+  scope: 'subject',
+  subjectKinds: ['Pod'],
   optionalReads: ['ConfigMap', 'Secret', 'Event', ...OWNER_KINDS],
   analyze: findMissingConfig,
 };

@@ -112,7 +112,8 @@ export const containerStartFailures: Analyzer = {
   description: 'Containers whose process cannot be started: command not found, not executable, missing file, or a binary for another CPU architecture.',
   checks: ['PodStartCommandFailed', 'PodExecFormatError'],
   reads: ['Pod'],
-  scope: 'namespace',
+  scope: 'subject',
+  subjectKinds: ['Pod'],
   optionalReads: ['Event', 'Node', ...OWNER_KINDS],
   analyze: findContainerStartFailures,
 };

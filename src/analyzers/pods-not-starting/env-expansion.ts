@@ -65,7 +65,8 @@ export const unexpandedEnvVars: Analyzer = {
   description: 'Containers whose command or args use $VAR or ${VAR} without a shell, which Kubernetes does not expand.',
   checks: ['PodEnvVarNotExpanded'],
   reads: ['Pod'],
-  scope: 'namespace',
+  scope: 'subject',
+  subjectKinds: ['Pod'],
   optionalReads: [...OWNER_KINDS],
   analyze: findUnexpandedEnvVars,
 };

@@ -64,7 +64,8 @@ export const missingImagePullSecrets: Analyzer = {
   description: 'Pods whose imagePullSecrets (their own or their ServiceAccount\'s) name Secrets that do not exist.',
   checks: ['PodImagePullSecretMissing'],
   reads: ['Pod', 'Secret'],
-  scope: 'namespace',
+  scope: 'subject',
+  subjectKinds: ['Pod'],
   optionalReads: ['ServiceAccount', 'Event', ...OWNER_KINDS],
   analyze: findMissingPullSecrets,
 };

@@ -72,7 +72,8 @@ export const imagePullFailures: Analyzer = {
   description: 'Containers waiting because their image cannot be pulled (ErrImagePull, ImagePullBackOff, InvalidImageName, ErrImageNeverPull).',
   checks: ['PodImagePullFailed'],
   reads: ['Pod'],
-  scope: 'namespace',
+  scope: 'subject',
+  subjectKinds: ['Pod'],
   optionalReads: ['Event', ...OWNER_KINDS],
   analyze: findImagePullFailures,
 };

@@ -103,7 +103,8 @@ export const podsRequestingMoreThanNodes: Analyzer = {
   description: 'Unscheduled pods whose resource requests exceed the allocatable of every node they may run on.',
   checks: ['PodRequestsExceedNodeCapacity'],
   reads: ['Pod', 'Node'],
-  scope: 'namespace',
+  scope: 'subject',
+  subjectKinds: ['Pod'],
   optionalReads: ['Event', ...OWNER_KINDS],
   analyze: findRequestsExceedingNodes,
 };

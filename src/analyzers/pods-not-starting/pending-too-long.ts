@@ -96,7 +96,8 @@ export const longPendingPods: Analyzer = {
   description: 'Pods Pending for longer than the threshold that no more specific check explains.',
   checks: ['PodPendingTooLong'],
   reads: ['Pod'],
-  scope: 'namespace',
+  scope: 'subject',
+  subjectKinds: ['Pod'],
   optionalReads: SPECIFIC_READS.filter((kind) => kind !== 'Pod'),
   analyze: findLongPendingPods,
 };

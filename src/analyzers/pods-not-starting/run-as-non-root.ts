@@ -57,7 +57,8 @@ export const nonRootViolations: Analyzer = {
   description: 'Containers not created because runAsNonRoot (or runAsUser) rejects the user the image runs as.',
   checks: ['PodRunAsNonRootViolation'],
   reads: ['Pod'],
-  scope: 'namespace',
+  scope: 'subject',
+  subjectKinds: ['Pod'],
   optionalReads: ['Event', ...OWNER_KINDS],
   analyze: findNonRootViolations,
 };

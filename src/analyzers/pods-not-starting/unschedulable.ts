@@ -62,7 +62,8 @@ export const unschedulablePods: Analyzer = {
   description: 'Pods the scheduler has not been able to place on any node, with the reasons per node group.',
   checks: ['PodUnschedulable'],
   reads: ['Pod'],
-  scope: 'namespace',
+  scope: 'subject',
+  subjectKinds: ['Pod'],
   optionalReads: ['Event', 'Node', ...OWNER_KINDS],
   analyze: findUnschedulablePods,
 };

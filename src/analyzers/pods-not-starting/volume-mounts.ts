@@ -97,7 +97,8 @@ export const volumeMountFailures: Analyzer = {
   description: 'Pods not starting because a volume cannot be attached or mounted, or a claim they use is missing or unbound.',
   checks: ['PodVolumeMountFailed'],
   reads: ['Pod'],
-  scope: 'namespace',
+  scope: 'subject',
+  subjectKinds: ['Pod'],
   optionalReads: ['Event', 'PersistentVolumeClaim', ...OWNER_KINDS],
   analyze: findVolumeMountFailures,
 };

@@ -66,7 +66,8 @@ export const crashLoopingContainers: Analyzer = {
   description: 'Containers restarting in CrashLoopBackOff, and containers killed for exceeding their memory limit.',
   checks: ['PodCrashLooping', 'PodOOMKilled'],
   reads: ['Pod'],
-  scope: 'namespace',
+  scope: 'subject',
+  subjectKinds: ['Pod'],
   optionalReads: ['Event', 'ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'],
   analyze(ctx) {
     const findings: Finding[] = [];

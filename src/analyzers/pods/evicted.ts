@@ -22,7 +22,8 @@ export const evictedPods: Analyzer = {
   description: 'Pods that failed because the kubelet evicted them under node pressure.',
   checks: ['PodEvicted'],
   reads: ['Pod'],
-  scope: 'namespace',
+  scope: 'subject',
+  subjectKinds: ['Pod'],
   optionalReads: ['ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'],
   analyze(ctx) {
     const bySubject = new Map<string, Pod[]>();

@@ -53,7 +53,8 @@ export const lifecycleHooksFailed: Analyzer = {
   description: 'postStart and preStop hooks that failed recently (FailedPostStartHook, FailedPreStopHook events).',
   checks: ['PodLifecycleHookFailed'],
   reads: ['Pod', 'Event'],
-  scope: 'namespace',
+  scope: 'subject',
+  subjectKinds: ['Pod'],
   optionalReads: ['ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'],
   analyze(ctx) {
     // Terminating pods included: a preStop hook only ever runs on one.

@@ -17,7 +17,8 @@ export const livenessProbesFailing: Analyzer = {
   description: 'Containers restarted by the kubelet because their liveness probe fails.',
   checks: ['PodLivenessProbeFailing'],
   reads: ['Pod', 'Event'],
-  scope: 'namespace',
+  scope: 'subject',
+  subjectKinds: ['Pod'],
   optionalReads: ['ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'],
   analyze(ctx) {
     const findings: Finding[] = [];

@@ -45,7 +45,8 @@ export const notReadyPods: Analyzer = {
   description: 'Running pods whose application containers have been running without becoming ready.',
   checks: ['PodNotReady'],
   reads: ['Pod'],
-  scope: 'namespace',
+  scope: 'subject',
+  subjectKinds: ['Pod'],
   optionalReads: ['Event', 'ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'],
   analyze(ctx) {
     const findings: Finding[] = [];

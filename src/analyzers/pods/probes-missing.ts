@@ -12,7 +12,8 @@ export const containersWithoutProbes: Analyzer = {
   description: 'Long-running application containers without a readiness probe.',
   checks: ['PodProbesMissing'],
   reads: ['Pod'],
-  scope: 'namespace',
+  scope: 'subject',
+  subjectKinds: ['Pod'],
   optionalReads: ['ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'],
   analyze(ctx) {
     const findings: Finding[] = [];

@@ -27,7 +27,8 @@ export const containersWithoutResources: Analyzer = {
   description: 'Containers without CPU or memory requests, or without a memory limit.',
   checks: ['PodResourcesMissing'],
   reads: ['Pod'],
-  scope: 'namespace',
+  scope: 'subject',
+  subjectKinds: ['Pod'],
   optionalReads: ['ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'],
   analyze(ctx) {
     const findings: Finding[] = [];

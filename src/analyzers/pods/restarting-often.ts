@@ -53,7 +53,8 @@ export const restartingContainers: Analyzer = {
   description: 'Containers with a high restart count, or many restarts within the last hour.',
   checks: ['PodRestartingOften'],
   reads: ['Pod'],
-  scope: 'namespace',
+  scope: 'subject',
+  subjectKinds: ['Pod'],
   optionalReads: ['Event', 'ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'],
   analyze(ctx) {
     const findings: Finding[] = [];

@@ -79,7 +79,8 @@ export const sidecarsNotReady: Analyzer = {
   description: 'Sidecar containers that crash or stay unready while the application container is fine or waits for them.',
   checks: ['PodSidecarNotReady'],
   reads: ['Pod'],
-  scope: 'namespace',
+  scope: 'subject',
+  subjectKinds: ['Pod'],
   optionalReads: ['Event', 'ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'],
   analyze(ctx) {
     const findings: Finding[] = [];

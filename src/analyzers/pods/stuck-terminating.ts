@@ -35,7 +35,8 @@ export const stuckTerminatingPods: Analyzer = {
   description: 'Pods still present well past their deletion deadline.',
   checks: ['PodStuckTerminating'],
   reads: ['Pod'],
-  scope: 'namespace',
+  scope: 'subject',
+  subjectKinds: ['Pod'],
   optionalReads: ['Node', 'ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'],
   analyze(ctx) {
     const findings: Finding[] = [];

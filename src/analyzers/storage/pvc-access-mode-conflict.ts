@@ -57,7 +57,8 @@ export const claimAccessModeConflicts: Analyzer = {
   description: 'ReadWriteOnce claims wanted by pods on several nodes, and ReadWriteOncePod claims wanted by several pods.',
   checks: ['PVCAccessModeConflict'],
   reads: ['PersistentVolumeClaim', 'Pod'],
-  scope: 'namespace',
+  scope: 'subject',
+  subjectKinds: ['PersistentVolumeClaim'],
   optionalReads: ['Event'],
   analyze(ctx) {
     const { view, settings } = ctx;

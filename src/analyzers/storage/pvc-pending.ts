@@ -57,7 +57,8 @@ export const pendingClaims: Analyzer = {
   description: 'PersistentVolumeClaims that stay Pending because no volume was provisioned or matched.',
   checks: ['PVCPending'],
   reads: ['PersistentVolumeClaim'],
-  scope: 'namespace',
+  scope: 'subject',
+  subjectKinds: ['PersistentVolumeClaim'],
   optionalReads: ['Pod', 'Event', 'StorageClass'],
   analyze(ctx) {
     const { view, settings, now } = ctx;

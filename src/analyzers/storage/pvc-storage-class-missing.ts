@@ -30,7 +30,8 @@ export const claimsWithoutStorageClass: Analyzer = {
   description: 'Pending PersistentVolumeClaims whose StorageClass does not exist, or that rely on a default class the cluster lacks.',
   checks: ['PVCStorageClassMissing'],
   reads: ['PersistentVolumeClaim', 'StorageClass'],
-  scope: 'namespace',
+  scope: 'subject',
+  subjectKinds: ['PersistentVolumeClaim'],
   optionalReads: ['PersistentVolume', 'Event'],
   analyze(ctx) {
     const { view, settings } = ctx;

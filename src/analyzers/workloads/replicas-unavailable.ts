@@ -149,7 +149,8 @@ export const unavailableReplicas: Analyzer = {
   checks: ['WorkloadReplicasUnavailable'],
   // Each workload kind is read when loaded; none of them alone is required.
   reads: [],
-  scope: 'namespace',
+  scope: 'subject',
+  subjectKinds: ['Deployment', 'StatefulSet', 'DaemonSet'],
   optionalReads: ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Pod', 'Node'],
   analyze: findUnavailableReplicas,
 };

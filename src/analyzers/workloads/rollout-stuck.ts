@@ -182,7 +182,8 @@ export const stuckRollouts: Analyzer = {
   checks: ['WorkloadRolloutStuck'],
   // Deployments and StatefulSets are each read when loaded; neither alone is required.
   reads: [],
-  scope: 'namespace',
+  scope: 'subject',
+  subjectKinds: ['Deployment', 'StatefulSet'],
   optionalReads: ['Deployment', 'StatefulSet', 'ReplicaSet', 'Pod'],
   analyze: findStuckRollouts,
 };

@@ -14,6 +14,7 @@ import type { AnalysisRun } from '../../../src/analyzers/engine.js';
 import { ANALYZERS } from '../../../src/analyzers/registry.js';
 import { analysisSettingsSchema } from '../../../src/analyzers/settings.js';
 import type { Analyzer, Finding } from '../../../src/analyzers/types.js';
+import { isLocalToNamespace } from '../../../src/analyzers/types.js';
 import { snapshotOf } from '../../../src/cluster/snapshot.js';
 import { ClusterView, scopeToNamespaces } from '../../../src/cluster/view.js';
 import { parseDocuments } from '../../../src/input/documents.js';
@@ -118,7 +119,7 @@ function staleAfterScopedRechecks(s: Scenario): string[] {
       const analyzer = BY_NAME.get(name);
       if (!analyzer) continue;
       const namespaces = new Set(due.filter((r) => r.analyzer === name).map((r) => r.namespace));
-      const whole = analyzer.scope !== 'namespace' || namespaces.has('');
+      const whole = !isLocalToNamespace(analyzer) || namespaces.has('');
       const view = whole ? s.view : scopeToNamespaces(s.view, namespaces);
       const rerun = runAnalyzers(view, [analyzer], { settings: s.settings, now: at });
       for (const key of [...held.keys()]) {
