@@ -1,5 +1,7 @@
 // Incremental analysis: after a batch of changes, only the analyzers that read a changed kind run
-// again (on just the changed namespaces when their findings are local to a namespace), and at the
+// again (on just the subjects the changes can affect when the analyzer's findings are per subject
+// and every change mapped exactly, else on just the changed namespaces when its findings are local
+// to a namespace), and at the
 // moments analyzers asked to be re-checked (a threshold crossing), only those; the others keep
 // their previous findings. The result is grouped by subject, and the
 // subjects whose findings changed (in canonical form) are returned for their reports to be written.
@@ -9,7 +11,7 @@ import type { AnalysisSettings } from '../analyzers/settings.js';
 import type { Analyzer, Finding } from '../analyzers/types.js';
 import { isLocalToNamespace } from '../analyzers/types.js';
 import type { ClusterView } from '../cluster/view.js';
-import { scopeToNamespaces } from '../cluster/view.js';
+import { focusOnSubjects, scopeToNamespaces } from '../cluster/view.js';
 import type { KindName } from '../model/kinds.js';
 import { KIND_DESCRIPTORS } from '../model/kinds.js';
 import type { ObjectRef } from '../model/meta.js';
@@ -26,6 +28,8 @@ export interface AnalysisPass {
   readonly changed: readonly string[];
   readonly durationMs: number;
   readonly analyzersRun: number;
+  /** Subjects re-analyzed one by one (by the analyzers of scope 'subject'), not as a namespace. */
+  readonly subjectsRun: number;
   readonly errors: readonly { readonly analyzer: string; readonly message: string }[];
 }
 
@@ -41,16 +45,32 @@ export function canonicalFindings(findings: readonly ReportFinding[]): string {
   );
 }
 
-/** Findings of one analyzer by the namespace of their subject ('' for cluster-scoped subjects). */
-type FindingsByNamespace = Map<string, readonly Finding[]>;
+/**
+ * Findings of one analyzer by the namespace of their subject ('' for cluster-scoped subjects), then
+ * by subject key: a namespace run replaces a namespace, a subject run replaces single subjects.
+ */
+type FindingsByNamespace = Map<string, Map<string, Finding[]>>;
 
 function byNamespace(findings: readonly Finding[]): FindingsByNamespace {
   const out: FindingsByNamespace = new Map();
   for (const finding of findings) {
     const namespace = finding.subject.namespace ?? '';
-    out.set(namespace, [...(out.get(namespace) ?? []), finding]);
+    let subjects = out.get(namespace);
+    if (!subjects) out.set(namespace, (subjects = new Map()));
+    const key = refKey(finding.subject);
+    subjects.set(key, [...(subjects.get(key) ?? []), finding]);
   }
   return out;
+}
+
+/** The namespace part of a subject key (`Kind/namespace/name`; names hold no '/'). */
+const namespaceOfKey = (key: string): string => key.split('/')[1] ?? '';
+
+/** What one analyzer re-analyses in a pass. */
+interface Rerun {
+  whole: boolean;
+  readonly namespaces: Set<string>;
+  readonly subjects: Set<string>;
 }
 
 /** What a pass re-analyses. */
@@ -63,6 +83,14 @@ export interface PassRequest {
   readonly unparseable?: boolean;
   /** Re-checks that fell due (see `dueRechecks`): their analyzers run again, on their namespaces. */
   readonly due?: readonly Recheck[];
+  /**
+   * Subjects (refKey) whose findings the changes can affect (src/cluster/dependents.ts); undefined:
+   * not known. The analyzers of scope 'subject' re-run on just these, unless one of their inputs
+   * is in `inexactKinds`.
+   */
+  readonly subjects?: ReadonlySet<string> | undefined;
+  /** Kinds with a change whose affected subjects could not be told exactly. */
+  readonly inexactKinds?: ReadonlySet<KindName> | undefined;
 }
 
 export class IncrementalAnalysis {
@@ -115,39 +143,55 @@ export class IncrementalAnalysis {
   }
 
   /**
-   * Which analyzers re-run, each on some namespaces (a Set) or on the whole cluster (undefined).
-   * Analyzers of scope 'namespace' re-run on just the namespaces changed or due, unless a
-   * cluster-scoped kind they read changed too.
+   * Which analyzers re-run, each on the whole cluster, or on some namespaces and some subjects.
+   * Analyzers of scope 'subject' re-run on just the subjects the changes map to when every change
+   * of a kind they read mapped exactly; analyzers of scope 'namespace' (and 'subject' ones whose
+   * changes did not map exactly) on just the namespaces changed or due, unless a cluster-scoped
+   * kind they read changed too.
    */
-  private plan(request: PassRequest, toggled: ReadonlySet<KindName>): Map<string, Set<string> | undefined> {
-    const plan = new Map<string, Set<string> | undefined>();
+  private plan(request: PassRequest, toggled: ReadonlySet<KindName>): Map<string, Rerun> {
+    const plan = new Map<string, Rerun>();
+    const rerun = (name: string): Rerun => {
+      let found = plan.get(name);
+      if (!found) plan.set(name, (found = { whole: false, namespaces: new Set(), subjects: new Set() }));
+      return found;
+    };
     if (!request.kinds) {
-      for (const analyzer of this.analyzers) plan.set(analyzer.name, undefined);
+      for (const analyzer of this.analyzers) rerun(analyzer.name).whole = true;
       return plan;
     }
     const kinds = new Set<KindName>([...request.kinds, ...toggled]);
     const clusterKinds = [...kinds].filter((kind) => !KIND_DESCRIPTORS[kind].namespaced);
-    const widen = (name: string, namespaces: Iterable<string> | undefined): void => {
-      if (plan.has(name) && plan.get(name) === undefined) return;
-      if (namespaces === undefined) {
-        plan.set(name, undefined);
-        return;
-      }
-      const known = plan.get(name) ?? new Set<string>();
-      for (const namespace of namespaces) known.add(namespace);
-      plan.set(name, known);
-    };
+    // A kind that became loaded or unloaded changes every subject at once.
+    const inexact = new Set<KindName>([...(request.inexactKinds ?? []), ...toggled]);
     for (const analyzer of this.analyzers) {
       const inputs = this.analyzerInputs.get(analyzer.name);
       const readsChange = [...kinds].some((kind) => inputs?.has(kind)) || (request.unparseable === true && analyzer.reads.length === 0);
       if (!readsChange) continue;
+      const entry = rerun(analyzer.name);
+      const exact = analyzer.scope === 'subject' && request.subjects !== undefined && ![...inexact].some((kind) => inputs?.has(kind));
+      if (exact) {
+        for (const subject of request.subjects ?? []) entry.subjects.add(subject);
+        continue;
+      }
       const local = isLocalToNamespace(analyzer) && request.namespaces !== undefined && !clusterKinds.some((kind) => inputs?.has(kind));
-      widen(analyzer.name, local ? request.namespaces : undefined);
+      if (!local) entry.whole = true;
+      else for (const namespace of request.namespaces ?? []) entry.namespaces.add(namespace);
     }
     for (const recheck of request.due ?? []) {
       const analyzer = this.byName.get(recheck.analyzer);
       if (!analyzer) continue;
-      widen(analyzer.name, isLocalToNamespace(analyzer) && recheck.namespace !== '' ? [recheck.namespace] : undefined);
+      const entry = rerun(analyzer.name);
+      if (isLocalToNamespace(analyzer) && recheck.namespace !== '') entry.namespaces.add(recheck.namespace);
+      else entry.whole = true;
+    }
+    for (const entry of plan.values()) {
+      if (entry.whole) {
+        entry.namespaces.clear();
+        entry.subjects.clear();
+      }
+      // A subject of a namespace that re-runs whole is covered by that run.
+      for (const subject of entry.subjects) if (entry.namespaces.has(namespaceOfKey(subject))) entry.subjects.delete(subject);
     }
     return plan;
   }
@@ -160,15 +204,31 @@ export class IncrementalAnalysis {
     const toggled = new Set<KindName>([...loaded].filter((k) => !this.loadedBefore.has(k)).concat([...this.loadedBefore].filter((k) => !loaded.has(k))));
     this.loadedBefore = loaded;
     const plan = this.plan(request, toggled);
-    const whole = new Set([...plan].filter(([, namespaces]) => namespaces === undefined).map(([name]) => name));
-    const local = new Set([...plan].filter(([, namespaces]) => namespaces !== undefined).map(([name]) => name));
+    const whole = new Set([...plan].filter(([, entry]) => entry.whole).map(([name]) => name));
+    const local = new Set([...plan].filter(([, entry]) => entry.namespaces.size > 0).map(([name]) => name));
     // One scoped run over every namespace any local analyzer needs: per namespace, its findings are
     // exactly those of a whole run, so running one analyzer on a few more namespaces is harmless.
-    const localNamespaces = new Set([...plan.values()].flatMap((namespaces) => [...(namespaces ?? [])]));
+    const localNamespaces = new Set([...plan.values()].flatMap((entry) => [...entry.namespaces]));
     const options = { settings: this.settings(), now };
     const empty = { findings: [], errors: [], rechecks: [] };
     const wholeRun = whole.size ? runAnalyzers(view, this.analyzers, { ...options, only: whole }) : empty;
     const localRun = local.size ? runAnalyzers(scopeToNamespaces(view, localNamespaces), this.analyzers, { ...options, only: local }) : empty;
+    // Subject runs, one per set of subject kinds: likewise, per subject the focused run gives the
+    // whole run's findings, so the analyzers of a group share the union of their subjects.
+    const groups = new Map<string, { kinds: readonly KindName[]; names: Set<string>; subjects: Set<string> }>();
+    for (const [name, entry] of plan) {
+      const kinds = this.byName.get(name)?.subjectKinds;
+      if (entry.subjects.size === 0 || !kinds) continue;
+      const id = [...kinds].sort().join(',');
+      const group = groups.get(id) ?? { kinds, names: new Set<string>(), subjects: new Set<string>() };
+      group.names.add(name);
+      for (const subject of entry.subjects) group.subjects.add(subject);
+      groups.set(id, group);
+    }
+    const subjectRuns = [...groups.values()].map((group) => {
+      const scoped = scopeToNamespaces(view, new Set([...group.subjects].map(namespaceOfKey)));
+      return { group, run: runAnalyzers(focusOnSubjects(scoped, group.subjects, group.kinds), this.analyzers, { ...options, only: group.names }) };
+    });
     const produced = (findings: readonly Finding[]): Map<string, Finding[]> => {
       const out = new Map<string, Finding[]>();
       for (const finding of findings) {
@@ -186,8 +246,9 @@ export class IncrementalAnalysis {
       }
       return out;
     };
+    const errors = [...wholeRun.errors, ...localRun.errors, ...subjectRuns.flatMap((r) => r.run.errors)];
     // An analyzer that failed keeps its previous findings: a bug must not read as "all resolved".
-    const failed = new Set([...wholeRun.errors, ...localRun.errors].map((e) => e.analyzer));
+    const failed = new Set(errors.map((e) => e.analyzer));
     const fromWhole = produced(wholeRun.findings);
     const wholeRechecks = rechecksOf(wholeRun.rechecks);
     for (const name of whole) {
@@ -199,7 +260,7 @@ export class IncrementalAnalysis {
     const localRechecks = rechecksOf(localRun.rechecks);
     for (const name of local) {
       if (failed.has(name)) continue;
-      const buckets = this.byAnalyzer.get(name) ?? new Map<string, readonly Finding[]>();
+      const buckets = this.byAnalyzer.get(name) ?? new Map<string, Map<string, Finding[]>>();
       const schedule = this.rechecks.get(name) ?? new Map<string, number>();
       const fresh = byNamespace(fromLocal.get(name) ?? []);
       const freshRechecks = localRechecks.get(name);
@@ -214,9 +275,33 @@ export class IncrementalAnalysis {
       this.byAnalyzer.set(name, buckets);
       this.rechecks.set(name, schedule);
     }
-    const run = { errors: [...wholeRun.errors, ...localRun.errors] };
+    for (const { group, run } of subjectRuns) {
+      const fromSubjects = produced(run.findings);
+      const subjectRechecks = rechecksOf(run.rechecks);
+      for (const name of group.names) {
+        if (failed.has(name)) continue;
+        const buckets = this.byAnalyzer.get(name) ?? new Map<string, Map<string, Finding[]>>();
+        const fresh = byNamespace(fromSubjects.get(name) ?? []);
+        for (const subject of group.subjects) {
+          const namespace = namespaceOfKey(subject);
+          const findings = fresh.get(namespace)?.get(subject);
+          const bucket = buckets.get(namespace) ?? new Map<string, Finding[]>();
+          if (findings) bucket.set(subject, findings);
+          else bucket.delete(subject);
+          if (bucket.size) buckets.set(namespace, bucket);
+          else buckets.delete(namespace);
+        }
+        this.byAnalyzer.set(name, buckets);
+        // A namespace's re-check covers all its subjects, and a subject run saw only some: keep the
+        // earlier of the two (a re-check that comes early re-runs the namespace, which is harmless).
+        const schedule = this.rechecks.get(name) ?? new Map<string, number>();
+        for (const [namespace, at] of subjectRechecks.get(name) ?? []) schedule.set(namespace, Math.min(at, schedule.get(namespace) ?? Infinity));
+        this.rechecks.set(name, schedule);
+      }
+    }
+    const subjectsRun = new Set(subjectRuns.flatMap(({ group }) => [...group.subjects])).size;
 
-    const all = [...this.byAnalyzer.values()].flatMap((buckets) => [...buckets.values()].flat());
+    const all = [...this.byAnalyzer.values()].flatMap((buckets) => [...buckets.values()].flatMap((subjects) => [...subjects.values()].flat()));
     const report = buildAnalysisReport(all);
     const next = new Map<string, SubjectFindings>();
     for (const finding of report.findings) {
@@ -250,7 +335,7 @@ export class IncrementalAnalysis {
       if (!next.has(key) && before) this.resolved.set(key, before.subject);
       if (next.has(key)) this.resolved.delete(key);
     }
-    return { changed: [...changed].sort(), durationMs: performance.now() - started, analyzersRun: plan.size, errors: run.errors };
+    return { changed: [...changed].sort(), durationMs: performance.now() - started, analyzersRun: plan.size, subjectsRun, errors };
   }
 
   /** The current findings of a subject; an empty list with its identity when it just resolved. */

@@ -30,6 +30,7 @@ import { WorkQueue } from './queue.js';
 import { controllerRateLimiter } from './rate-limiter.js';
 import { systemClock } from './clock.js';
 import { reportWriter } from './report-writer.js';
+import { SubjectChanges } from './subject-changes.js';
 import type { ReportWriter } from './report-writer.js';
 
 export interface ManagerOptions {
@@ -100,6 +101,8 @@ export class Manager {
   /** Namespaces of the objects that changed since the last pass; undefined: any (a kind synced, stopped). */
   private changedNamespaces: Set<string> | undefined = new Set();
   private unparseableChanged = false;
+  /** Subjects the changes since the last pass can affect (scope 'subject' analyzers). */
+  private readonly subjectChanges: SubjectChanges;
   private passTimer: NodeJS.Timeout | undefined;
   private resyncTimer: NodeJS.Timeout | undefined;
   private recheckTimer: NodeJS.Timeout | undefined;
@@ -112,7 +115,9 @@ export class Manager {
 
   constructor(private readonly options: ManagerOptions) {
     this.now = options.now ?? Date.now;
-    this.analysis = new IncrementalAnalysis(options.analyzers ?? ANALYZERS, () => options.config.analysis);
+    const analyzers = options.analyzers ?? ANALYZERS;
+    this.analysis = new IncrementalAnalysis(analyzers, () => options.config.analysis);
+    this.subjectChanges = new SubjectChanges(analyzers);
     const rl = options.config.rateLimit;
     this.queue = new WorkQueue({
       rateLimiter: controllerRateLimiter(systemClock, { baseBackoffMs: rl.backoffBase, maxBackoffMs: rl.backoffMax, qps: rl.qps, burst: rl.burst }),
@@ -139,12 +144,15 @@ export class Manager {
     const { metrics, log } = this.options;
     return {
       onEvent: (kind, event) => {
-        this.cache.apply(kind as KindName, event);
+        // The subjects a change affects are read off the view on both sides of it: the old object
+        // before the change (the reports it leaves), the new one after (the reports it joins).
+        const changedKind = kind as KindName;
+        this.subjectChanges.record(this.cache.view, changedKind, event, () => this.cache.apply(changedKind, event));
         for (const obj of event.type === 'updated' ? [event.old, event.object] : [event.object]) {
           const namespace = obj.metadata.namespace;
           if (namespace !== undefined) this.changedNamespaces?.add(namespace);
         }
-        this.changed(kind as KindName);
+        this.changed(changedKind);
       },
       onUnparseableChange: () => {
         this.cache.refreshUnparseable();
@@ -267,6 +275,7 @@ export class Manager {
   /** A change not confined to some namespaces: the kind's whole list appeared or went. */
   private changedEverywhere(kind: KindName): void {
     this.changedNamespaces = undefined;
+    this.subjectChanges.markInexact(kind);
     this.changed(kind);
   }
 
@@ -294,6 +303,7 @@ export class Manager {
       namespaces: this.changedNamespaces,
       unparseable: this.unparseableChanged,
       due: this.rechecksDue ? this.analysis.dueRechecks(now) : [],
+      ...this.subjectChanges.take(),
     };
     this.changedKinds = new Set();
     this.changedNamespaces = new Set();
