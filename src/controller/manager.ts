@@ -147,7 +147,7 @@ export class Manager {
         // The subjects a change affects are read off the view on both sides of it: the old object
         // before the change (the reports it leaves), the new one after (the reports it joins).
         const changedKind = kind as KindName;
-        this.subjectChanges.record(this.cache.view, changedKind, event, () => this.cache.apply(changedKind, event));
+        this.subjectChanges.record(this.cache.view, changedKind, event, () => this.cache.apply(changedKind, event), !this.fullPassPending);
         for (const obj of event.type === 'updated' ? [event.old, event.object] : [event.object]) {
           const namespace = obj.metadata.namespace;
           if (namespace !== undefined) this.changedNamespaces?.add(namespace);
@@ -313,6 +313,7 @@ export class Manager {
     const pass = this.analysis.run(this.cache.view, now, request);
     this.scheduleRecheck();
     metrics.analysisDuration.observe(pass.durationMs / 1000);
+    log.debug({ analyzers: pass.analyzersRun, subjects: pass.subjectsRun, changed: pass.changed.length, ms: Math.round(pass.durationMs) }, 'analysis pass');
     for (const error of pass.errors) {
       metrics.analyzerErrors.inc({ analyzer: error.analyzer });
       log.error({ analyzer: error.analyzer, err: error.message }, 'analyzer failed');

@@ -20,8 +20,16 @@ export class SubjectChanges {
     this.inputs = new Set(analyzers.filter((a) => a.scope === 'subject').flatMap((a) => [...a.reads, ...(a.optionalReads ?? [])]));
   }
 
-  /** Applies one watch event to the view (`apply`), mapping it before and after. */
-  record(view: ClusterReader, kind: KindName, event: InformerEvent, apply: () => void): void {
+  /**
+   * Applies one watch event to the view (`apply`), mapping it before and after. `mapped` false:
+   * the next pass analyzes everything anyway (the initial list, a resync), so mapping each object
+   * would be wasted work.
+   */
+  record(view: ClusterReader, kind: KindName, event: InformerEvent, apply: () => void, mapped = true): void {
+    if (!mapped) {
+      apply();
+      return;
+    }
     const ownershipKept = event.type === 'updated' && keepsOwnership(event.old, event.object);
     if (event.type !== 'added') this.map(view, kind, event.type === 'updated' ? event.old : event.object, ownershipKept);
     apply();
