@@ -23,7 +23,7 @@ import { ClusterView } from '../src/cluster/view.js';
 import { IncrementalAnalysis } from '../src/controller/incremental-analysis.js';
 import { ANALYZERS } from '../src/analyzers/registry.js';
 import { loadLiveSnapshot } from '../src/input/live.js';
-import { KubeRequestError, kubeGetter } from '../src/kube/http.js';
+import { KubeRequestError, connectionFromKubeConfig, kubeGetter } from '../src/kube/http.js';
 import type { KubeGetter } from '../src/kube/http.js';
 import { parseStoredReport } from '../src/report/healthreport.js';
 import { refKey } from '../src/report/report.js';
@@ -68,7 +68,7 @@ const QUIET_SECONDS = Number(args['quiet-seconds']);
 
 const kc = new KubeConfig();
 kc.loadFromFile(KUBECONFIG);
-const api = kubeGetter(kc, 120_000);
+const api = kubeGetter(connectionFromKubeConfig(kc), 120_000);
 
 const log = (message: string): void => console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

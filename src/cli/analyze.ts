@@ -1,7 +1,6 @@
 // `healthreport analyze`: one-shot analysis of files (-f) or of the live cluster (kubeconfig).
 import { parseArgs } from 'node:util';
 import yaml from 'js-yaml';
-import { KubeConfig } from '@kubernetes/client-node';
 import type { Severity } from '../analyzers/catalogue.js';
 import { SEVERITIES } from '../analyzers/catalogue.js';
 import { runAnalyzers } from '../analyzers/engine.js';
@@ -14,6 +13,7 @@ import { loadAnalysisSettings } from '../config/load.js';
 import { loadDumpFiles } from '../input/files.js';
 import { crashedContainers, fetchLogs, loadLiveSnapshot } from '../input/live.js';
 import { externalDnsLogTargets } from '../analyzers/dns/external-dns.js';
+import { loadConnection } from '../kube/connection.js';
 import { kubeGetter } from '../kube/http.js';
 import { buildAnalysisReport, reaches } from '../report/report.js';
 import { toJsonOutput } from '../report/json.js';
@@ -91,16 +91,15 @@ export async function analyzeCommand(argv: readonly string[], io: CliIO): Promis
     snapshot = snapshotOf(objects);
     view = new ClusterView(snapshot);
   } else {
-    const kc = new KubeConfig();
     const kubeconfig = values.kubeconfig ?? io.env.KUBECONFIG;
+    let connection;
     try {
-      if (values.kubeconfig) kc.loadFromFile(values.kubeconfig);
-      else kc.loadFromDefault();
+      // Like kubectl: the service account only when there is no kubeconfig.
+      connection = await loadConnection({ ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}), ...(values.context ? { context: values.context } : {}), env: io.env, inClusterFirst: false });
     } catch (error) {
       throw new Error(`cannot load the kubeconfig${kubeconfig ? ` ${kubeconfig}` : ''}: ${error instanceof Error ? error.message : String(error)}`);
     }
-    if (values.context) kc.setCurrentContext(values.context);
-    const api = kubeGetter(kc);
+    const api = kubeGetter(connection);
     let live;
     try {
       live = await loadLiveSnapshot(api, values.namespace ? { namespace: values.namespace } : {});

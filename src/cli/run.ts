@@ -3,14 +3,14 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
-import { CoordinationV1Api, KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { loadControllerConfig } from '../config/controller.js';
 import type { ControllerConfig } from '../config/controller.js';
 import { LeaderElector, kubernetesLeaseClient } from '../controller/leader.js';
 import { Manager } from '../controller/manager.js';
-import { kubeGetter } from '../kube/http.js';
+import { loadConnection } from '../kube/connection.js';
+import { KubeRequestError, kubeGetter } from '../kube/http.js';
 import { createHttpServers } from '../server/http.js';
 import { createMetrics } from '../server/metrics.js';
 import type { CliIO } from './io.js';
@@ -90,20 +90,17 @@ export async function runCommand(argv: readonly string[], io: CliIO, options: Ru
   };
 
   const log = pino({ level, base: { component: 'healthreport-operator', version: VERSION } }, pino.destination({ dest: 2, sync: false }));
-  const kc = new KubeConfig();
+  let connection;
   try {
-    if (values.kubeconfig) kc.loadFromFile(values.kubeconfig);
-    else if (io.env.KUBERNETES_SERVICE_HOST) kc.loadFromCluster();
-    else kc.loadFromDefault();
+    connection = await loadConnection({ ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}), ...(values.context ? { context: values.context } : {}), env: io.env, log });
   } catch (error) {
     throw new Error(`cannot load the kubeconfig${values.kubeconfig ? ` ${values.kubeconfig}` : ''}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (values.context) kc.setCurrentContext(values.context);
 
   const registry = new Registry();
   const metrics = createMetrics(registry, { version: VERSION });
-  // Counts what the controller asks of the API server (the leader Lease, renewed by client-node, aside).
-  const api = kubeGetter(kc, undefined, { onRequest: (verb) => metrics.apiRequests.inc({ verb }) });
+  // Counts what the controller asks of the API server (the leader Lease, which has its own getter, aside).
+  const api = kubeGetter(connection, undefined, { onRequest: (verb) => metrics.apiRequests.inc({ verb }) });
   const manager = new Manager({ api, config, metrics, log });
   const servers = createHttpServers({ registry, metricsPort: config.server.metricsPort, healthPort: config.server.healthPort, readiness: () => manager.readiness() });
   const ports = await servers.start();
@@ -120,7 +117,7 @@ export async function runCommand(argv: readonly string[], io: CliIO, options: Ru
     const identity = `${io.env.POD_NAME ?? hostname()}-${randomBytes(4).toString('hex')}`;
     elector = new LeaderElector({
       identity,
-      client: kubernetesLeaseClient(kc.makeApiClient(CoordinationV1Api), config.operatorNamespace, config.leaderElection.leaseName),
+      client: kubernetesLeaseClient(kubeGetter(connection), config.operatorNamespace, config.leaderElection.leaseName),
       leaseDurationMs: config.leaderElection.leaseDuration,
       renewDeadlineMs: config.leaderElection.renewDeadline,
       retryPeriodMs: config.leaderElection.retryPeriod,
@@ -135,8 +132,7 @@ export async function runCommand(argv: readonly string[], io: CliIO, options: Ru
       onNewLeader: (leader) => log.info({ leader }, 'another replica leads'),
       onError: (error) => {
         // The usual cause of a 404 here: the lease's namespace does not exist.
-        const code = typeof error === 'object' && error !== null && 'code' in error ? (error as { code: unknown }).code : undefined;
-        if (code === 404) log.error({ namespace: config.operatorNamespace }, 'leader election: the operator namespace does not exist; create it or set operatorNamespace / POD_NAMESPACE');
+        if (error instanceof KubeRequestError && error.status === 404) log.error({ namespace: config.operatorNamespace }, 'leader election: the operator namespace does not exist; create it or set operatorNamespace / POD_NAMESPACE');
         else log.warn({ err: error instanceof Error ? error.message.split('\n')[0] : String(error) }, 'leader election failed: retrying');
       },
     });

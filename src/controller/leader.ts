@@ -5,8 +5,9 @@
 // and a candidate takes over only after it has seen the lease unchanged for leaseDuration (measured
 // on its own clock, so clock skew between nodes does not matter). renewDeadline < leaseDuration
 // means the old leader has stepped down before a new one can start.
-import type { CoordinationV1Api, V1Lease } from '@kubernetes/client-node';
-import { ApiException, V1MicroTime } from '@kubernetes/client-node';
+import { z } from 'zod';
+import type { KubeGetter } from '../kube/http.js';
+import { KubeRequestError } from '../kube/http.js';
 import type { Clock, Timer } from './clock.js';
 import { systemClock } from './clock.js';
 
@@ -272,20 +273,52 @@ export class LeaderElector {
 // --- The Kubernetes Lease API -------------------------------------------------------------------
 
 function statusCode(error: unknown): number | undefined {
-  return error instanceof ApiException ? error.code : undefined;
+  return error instanceof KubeRequestError ? error.status : undefined;
 }
 
-/** client-node 1.x hands MicroTime fields back as strings although it types them as Dates. */
-function timeMs(value: unknown): number | undefined {
-  if (value instanceof Date) return value.getTime();
-  if (typeof value === 'string') {
-    const ms = Date.parse(value);
-    return Number.isNaN(ms) ? undefined : ms;
-  }
-  return undefined;
+/** A MicroTime as the Lease API requires it: RFC 3339 with six fractional digits ("2026-11-25T12:00:00.000000Z"). */
+export function formatMicroTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
 
-export function leaseFromApi(lease: V1Lease): StoredLease {
+function timeMs(value: string | null | undefined): number | undefined {
+  if (!value) return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** The fields of a coordination.k8s.io/v1 Lease that election reads. */
+const LeaseSchema = z.object({
+  metadata: z.object({ resourceVersion: z.string().optional() }).optional(),
+  spec: z
+    .object({
+      holderIdentity: z.string().nullish(),
+      leaseDurationSeconds: z.number().nullish(),
+      acquireTime: z.string().nullish(),
+      renewTime: z.string().nullish(),
+      leaseTransitions: z.number().nullish(),
+    })
+    .nullish(),
+});
+
+/** A Lease as the API server sends and takes it (JSON). */
+export interface LeaseObject {
+  readonly apiVersion: 'coordination.k8s.io/v1';
+  readonly kind: 'Lease';
+  readonly metadata: { readonly name: string; readonly namespace: string; readonly resourceVersion?: string };
+  readonly spec: {
+    readonly holderIdentity: string;
+    readonly leaseDurationSeconds: number;
+    readonly leaseTransitions: number;
+    readonly acquireTime?: string;
+    readonly renewTime?: string;
+  };
+}
+
+export function leaseFromApi(raw: unknown): StoredLease {
+  const parsed = LeaseSchema.safeParse(raw);
+  if (!parsed.success) throw new Error(`the API server answered with something that is not a Lease: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+  const lease = parsed.data;
   const spec = lease.spec ?? {};
   const acquireTime = timeMs(spec.acquireTime);
   const renewTime = timeMs(spec.renewTime);
@@ -301,7 +334,7 @@ export function leaseFromApi(lease: V1Lease): StoredLease {
   };
 }
 
-export function leaseToApi(record: LeaseRecord, namespace: string, name: string, resourceVersion?: string): V1Lease {
+export function leaseToApi(record: LeaseRecord, namespace: string, name: string, resourceVersion?: string): LeaseObject {
   return {
     apiVersion: 'coordination.k8s.io/v1',
     kind: 'Lease',
@@ -310,18 +343,20 @@ export function leaseToApi(record: LeaseRecord, namespace: string, name: string,
       holderIdentity: record.holderIdentity,
       leaseDurationSeconds: record.leaseDurationSeconds,
       leaseTransitions: record.leaseTransitions,
-      // MicroTime serialises with microseconds, the format the Lease API requires.
-      ...(record.acquireTime !== undefined ? { acquireTime: new V1MicroTime(record.acquireTime) } : {}),
-      ...(record.renewTime !== undefined ? { renewTime: new V1MicroTime(record.renewTime) } : {}),
+      ...(record.acquireTime !== undefined ? { acquireTime: formatMicroTime(record.acquireTime) } : {}),
+      ...(record.renewTime !== undefined ? { renewTime: formatMicroTime(record.renewTime) } : {}),
     },
   };
 }
 
-/** The three calls election makes (a CoordinationV1Api fits). */
-export type LeaseApi = Pick<CoordinationV1Api, 'readNamespacedLease' | 'createNamespacedLease' | 'replaceNamespacedLease'>;
+/** The requests election makes (a KubeGetter fits). */
+export type LeaseApi = Pick<KubeGetter, 'getJson' | 'send'>;
 
+/** The Lease NAMESPACE/NAME read and written over our HTTP client: 404 reads as absent, 409 as a lost race. */
 export function kubernetesLeaseClient(api: LeaseApi, namespace: string, name: string): LeaseClient {
-  async function write(call: () => Promise<V1Lease>): Promise<LeaseWriteResult> {
+  const collection = `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/leases`;
+  const path = `${collection}/${encodeURIComponent(name)}`;
+  async function write(call: () => Promise<unknown>): Promise<LeaseWriteResult> {
     try {
       return { type: 'written', lease: leaseFromApi(await call()) };
     } catch (error) {
@@ -333,13 +368,13 @@ export function kubernetesLeaseClient(api: LeaseApi, namespace: string, name: st
   return {
     async get() {
       try {
-        return leaseFromApi(await api.readNamespacedLease({ name, namespace }));
+        return leaseFromApi(await api.getJson(path));
       } catch (error) {
         if (statusCode(error) === 404) return undefined;
         throw error;
       }
     },
-    create: (record) => write(() => api.createNamespacedLease({ namespace, body: leaseToApi(record, namespace, name) })),
-    update: (record, resourceVersion) => write(() => api.replaceNamespacedLease({ name, namespace, body: leaseToApi(record, namespace, name, resourceVersion) })),
+    create: (record) => write(() => api.send('POST', collection, leaseToApi(record, namespace, name))),
+    update: (record, resourceVersion) => write(() => api.send('PUT', path, leaseToApi(record, namespace, name, resourceVersion))),
   };
 }

@@ -1,15 +1,18 @@
-// A minimal GET client on top of the kubeconfig's TLS and auth settings (client-node applies them).
+// A minimal GET client on top of a KubeConnection's TLS and auth settings.
 // Used where client-node's typed APIs do not fit: listing kinds generically with pagination and
 // requesting PartialObjectMetadata (Secrets: names only, their data never reaches this process).
 import http from 'node:http';
 import https from 'node:https';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConnection } from './connection.js';
+
+export { connectionFromKubeConfig } from './connection.js';
+export type { KubeConnection } from './connection.js';
 
 export const PARTIAL_METADATA_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1beta1';
 
 export class KubeRequestError extends Error {
-  constructor(readonly status: number, readonly path: string, readonly reason: string) {
-    super(`GET ${path}: ${status} ${reason}`);
+  constructor(readonly status: number, readonly path: string, readonly reason: string, readonly method = 'GET') {
+    super(`${method} ${path}: ${status} ${reason}`);
     this.name = 'KubeRequestError';
   }
 }
@@ -52,22 +55,22 @@ export interface KubeGetterOptions {
   readonly onRequest?: (verb: RequestVerb) => void;
 }
 
-export function kubeGetter(kc: KubeConfig, timeoutMs = 30_000, getterOptions: KubeGetterOptions = {}): KubeGetter {
-  const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new Error('the kubeconfig has no current cluster (set a context with kubectl config use-context)');
-  const base = new URL(cluster.server);
+export function kubeGetter(connection: KubeConnection, timeoutMs = 30_000, getterOptions: KubeGetterOptions = {}): KubeGetter {
+  const base = new URL(connection.server);
+  // URL keeps the brackets of an IPv6 address; a request's hostname must not have them.
+  const hostname = base.hostname.startsWith('[') ? base.hostname.slice(1, -1) : base.hostname;
 
   async function requestOptions(path: string, accept: string, timeout: number): Promise<https.RequestOptions> {
     const options: https.RequestOptions = {
       method: 'GET',
       protocol: base.protocol,
-      hostname: base.hostname,
+      hostname,
       port: base.port || (base.protocol === 'https:' ? 443 : 80),
       path: `${base.pathname.replace(/\/$/, '')}${path}`,
       headers: { Accept: accept },
       timeout,
     };
-    await kc.applyToHTTPSOptions(options);
+    await connection.apply(options);
     return options;
   }
   const transport = base.protocol === 'https:' ? https : http;
@@ -86,13 +89,13 @@ export function kubeGetter(kc: KubeConfig, timeoutMs = 30_000, getterOptions: Ku
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
         res.on('error', reject);
       });
-      req.on('timeout', () => req.destroy(new Error(`GET ${path}: no answer from ${cluster!.server} within ${timeoutMs / 1000}s`)));
+      req.on('timeout', () => req.destroy(new Error(`GET ${path}: no answer from ${connection.server} within ${timeoutMs / 1000}s`)));
       req.on('error', reject);
       req.end(write?.body);
     });
   }
 
-  function failure(status: number, path: string, body: string): KubeRequestError {
+  function failure(status: number, path: string, body: string, method = 'GET'): KubeRequestError {
     let reason = body.slice(0, 300);
     try {
       const parsed = JSON.parse(body) as { message?: unknown };
@@ -100,7 +103,7 @@ export function kubeGetter(kc: KubeConfig, timeoutMs = 30_000, getterOptions: Ku
     } catch {
       // not a Status object: keep the raw text
     }
-    return new KubeRequestError(status, path, reason);
+    return new KubeRequestError(status, path, reason, method);
   }
 
   function stream(path: string, accept: string, onLine: (line: string) => void): WatchStream {
@@ -154,7 +157,7 @@ export function kubeGetter(kc: KubeConfig, timeoutMs = 30_000, getterOptions: Ku
   }
 
   return {
-    server: cluster.server,
+    server: connection.server,
     stream,
     async getJson(path, accept = 'application/json') {
       const { status, body } = await request(path, accept);
@@ -163,7 +166,7 @@ export function kubeGetter(kc: KubeConfig, timeoutMs = 30_000, getterOptions: Ku
     },
     async send(method, path, body, contentType = 'application/json') {
       const { status, body: text } = await request(path, 'application/json', { method, body: JSON.stringify(body), contentType });
-      if (status < 200 || status >= 300) throw failure(status, path, text);
+      if (status < 200 || status >= 300) throw failure(status, path, text, method);
       return text ? (JSON.parse(text) as unknown) : undefined;
     },
     async getText(path) {

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { LeaseClient, LeaseRecord, LeaseWriteResult, StoredLease } from '../../src/controller/leader.js';
-import { ApiException } from '@kubernetes/client-node';
-import type { V1Lease } from '@kubernetes/client-node';
 import type { LeaseApi } from '../../src/controller/leader.js';
-import { LeaderElector, claimedRecord, decideLeaseAction, kubernetesLeaseClient, leaseFromApi, leaseToApi, releasedRecord } from '../../src/controller/leader.js';
+import { LeaderElector, claimedRecord, decideLeaseAction, formatMicroTime, kubernetesLeaseClient, leaseFromApi, leaseToApi, releasedRecord } from '../../src/controller/leader.js';
+import { KubeRequestError } from '../../src/kube/http.js';
 import { ManualClock } from './manual-clock.js';
 
 const T0 = Date.parse('2026-11-25T12:00:00Z');
@@ -49,51 +48,73 @@ describe('lease decisions', () => {
 describe('lease API mapping', () => {
   it('writes MicroTime timestamps and reads them back from strings', () => {
     const body = leaseToApi(held('a').record, 'healthreport-system', 'healthreport-operator', '41');
-    const wire = JSON.parse(JSON.stringify(body)) as { spec: { renewTime: string }; metadata: { resourceVersion: string } };
+    const wire = JSON.parse(JSON.stringify(body)) as { spec: { renewTime: string; acquireTime: string }; metadata: { resourceVersion: string } };
     expect(wire.spec.renewTime).toBe('2026-11-25T12:00:00.000000Z');
+    expect(wire.spec.acquireTime).toBe('2026-11-25T11:59:00.000000Z');
     expect(wire.metadata.resourceVersion).toBe('41');
-    // client-node returns MicroTime fields as the strings it received.
-    expect(leaseFromApi(wire as never)).toEqual(held('a'));
+    expect(leaseFromApi(wire)).toEqual(held('a'));
+  });
+
+  it('keeps milliseconds and pads them to microseconds', () => {
+    expect(formatMicroTime(Date.parse('2026-11-25T12:00:01.234Z'))).toBe('2026-11-25T12:00:01.234000Z');
+  });
+
+  it('reads a released lease without times and rejects what is not a Lease', () => {
+    expect(leaseFromApi({ metadata: { resourceVersion: '3' }, spec: {} })).toEqual({ record: { holderIdentity: '', leaseDurationSeconds: 0, leaseTransitions: 0 }, resourceVersion: '3' });
+    expect(() => leaseFromApi({ spec: { leaseDurationSeconds: 'fifteen' } })).toThrow(/not a Lease/);
   });
 });
 
 describe('kubernetes lease client', () => {
-  const status = (code: number) => new ApiException(code, `HTTP ${code}`, { kind: 'Status', code }, {});
-  const stored: V1Lease = { metadata: { name: 'healthreport-operator', namespace: 'healthreport-system', resourceVersion: '7' }, spec: { holderIdentity: 'b', leaseDurationSeconds: 15, leaseTransitions: 2 } };
+  const PATH = '/apis/coordination.k8s.io/v1/namespaces/healthreport-system/leases/healthreport-operator';
+  const stored = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'healthreport-operator', namespace: 'healthreport-system', resourceVersion: '7' }, spec: { holderIdentity: 'b', leaseDurationSeconds: 15, leaseTransitions: 2 } };
+  const fail = (status: number, method = 'GET') => () => Promise.reject(new KubeRequestError(status, PATH, `HTTP ${status}`, method));
+  type Answer = () => Promise<unknown>;
 
-  function api(overrides: Partial<Record<keyof LeaseApi, () => Promise<V1Lease>>>): { api: LeaseApi; bodies: V1Lease[] } {
-    const bodies: V1Lease[] = [];
-    const fail = (code: number) => () => Promise.reject(status(code));
+  /** A getter stub that records requests; answers are per method. */
+  function api(answers: { GET?: Answer; POST?: Answer; PUT?: Answer }): { api: LeaseApi; requests: { method: string; path: string; body?: unknown }[] } {
+    const requests: { method: string; path: string; body?: unknown }[] = [];
     return {
-      bodies,
+      requests,
       api: {
-        readNamespacedLease: overrides.readNamespacedLease ?? (async () => stored),
-        createNamespacedLease: async (param) => {
-          bodies.push(param.body);
-          return (overrides.createNamespacedLease ?? fail(500))();
+        getJson: async (path) => {
+          requests.push({ method: 'GET', path });
+          return (answers.GET ?? (async () => stored))();
         },
-        replaceNamespacedLease: async (param) => {
-          bodies.push(param.body);
-          return (overrides.replaceNamespacedLease ?? fail(500))();
+        send: async (method, path, body) => {
+          requests.push({ method, path, body });
+          const answer = method === 'POST' ? answers.POST : method === 'PUT' ? answers.PUT : undefined;
+          return (answer ?? fail(500, method))();
         },
       },
     };
   }
+  const client = (stub: LeaseApi) => kubernetesLeaseClient(stub, 'healthreport-system', 'healthreport-operator');
 
   it('reads a missing lease as undefined and other errors as errors', async () => {
-    await expect(kubernetesLeaseClient(api({ readNamespacedLease: () => Promise.reject(status(404)) }).api, 'ns', 'l').get()).resolves.toBeUndefined();
-    await expect(kubernetesLeaseClient(api({ readNamespacedLease: () => Promise.reject(status(403)) }).api, 'ns', 'l').get()).rejects.toThrow(/403/);
-    await expect(kubernetesLeaseClient(api({}).api, 'ns', 'l').get()).resolves.toMatchObject({ record: { holderIdentity: 'b' }, resourceVersion: '7' });
+    await expect(client(api({ GET: fail(404) }).api).get()).resolves.toBeUndefined();
+    await expect(client(api({ GET: fail(403) }).api).get()).rejects.toThrow(/403/);
+    const ok = api({});
+    await expect(client(ok.api).get()).resolves.toMatchObject({ record: { holderIdentity: 'b' }, resourceVersion: '7' });
+    expect(ok.requests).toEqual([{ method: 'GET', path: PATH }]);
   });
 
-  it('turns 409 into a conflict and sends the resourceVersion it read', async () => {
-    const { api: conflicting, bodies } = api({ replaceNamespacedLease: () => Promise.reject(status(409)), createNamespacedLease: () => Promise.reject(status(409)) });
-    const client = kubernetesLeaseClient(conflicting, 'healthreport-system', 'healthreport-operator');
-    await expect(client.update(held('a').record, '7')).resolves.toEqual({ type: 'conflict' });
-    await expect(client.create(held('a').record)).resolves.toEqual({ type: 'conflict' });
-    expect(bodies[0]?.metadata).toEqual({ name: 'healthreport-operator', namespace: 'healthreport-system', resourceVersion: '7' });
-    expect(bodies[1]?.metadata).toEqual({ name: 'healthreport-operator', namespace: 'healthreport-system' });
-    await expect(kubernetesLeaseClient(api({}).api, 'ns', 'l').update(held('a').record, '7')).rejects.toThrow(/500/);
+  it('creates with POST on the collection and updates with PUT on the lease, naming the resourceVersion it read', async () => {
+    const answer = async () => ({ ...stored, metadata: { ...stored.metadata, resourceVersion: '8' }, spec: { ...stored.spec, holderIdentity: 'a' } });
+    const { api: stub, requests } = api({ POST: answer, PUT: answer });
+    await expect(client(stub).create(held('a').record)).resolves.toMatchObject({ type: 'written', lease: { record: { holderIdentity: 'a' }, resourceVersion: '8' } });
+    await expect(client(stub).update(held('a').record, '7')).resolves.toMatchObject({ type: 'written' });
+    expect(requests.map((request) => `${request.method} ${request.path}`)).toEqual([`POST ${PATH.replace(/\/healthreport-operator$/, '')}`, `PUT ${PATH}`]);
+    expect(requests[0]?.body).toMatchObject({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'healthreport-operator', namespace: 'healthreport-system' }, spec: { holderIdentity: 'a', renewTime: '2026-11-25T12:00:00.000000Z' } });
+    expect((requests[0]?.body as { metadata: object }).metadata).not.toHaveProperty('resourceVersion');
+    expect(requests[1]?.body).toMatchObject({ metadata: { resourceVersion: '7' } });
+  });
+
+  it('turns 409 into a conflict and other failures into errors', async () => {
+    const conflicting = api({ PUT: fail(409, 'PUT'), POST: fail(409, 'POST') }).api;
+    await expect(client(conflicting).update(held('a').record, '7')).resolves.toEqual({ type: 'conflict' });
+    await expect(client(conflicting).create(held('a').record)).resolves.toEqual({ type: 'conflict' });
+    await expect(client(api({}).api).update(held('a').record, '7')).rejects.toThrow(/PUT .*500/);
   });
 });
 
