@@ -31,7 +31,7 @@ export interface MappingOptions {
 }
 
 /** Owner kinds that a pod's subject rolls up through (as in the view's subjectOf). */
-const ROLL_UP_KINDS: ReadonlySet<string> = new Set(['ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);
+const ROLL_UP_KINDS: ReadonlySet<KindName> = new Set<KindName>(['ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);
 /** Kinds whose objects can own (control) a roll-up kind or a pod. */
 const OWNED_KINDS: readonly KindName[] = ['Pod', 'ReplicaSet', 'Job'];
 /** Kinds that pick pods by a set-based selector. */
@@ -57,6 +57,12 @@ export function subjectsAffectedBy(view: ClusterReader, kind: KindName, obj: Kub
   let exact = true;
   const addPods = (pods: Iterable<Pod>): void => {
     for (const pod of pods) subjects.add(refKey(view.subjectOf(pod)));
+  };
+  const addWorkloads = (): void => {
+    if (namespace === undefined) return;
+    for (const workload of ROLL_UP_KINDS) {
+      if (view.has(workload)) for (const owner of view.inNamespace(workload, namespace)) subjects.add(refKey(view.subjectOf(owner)));
+    }
   };
   const podsOfNamespace = (): readonly Pod[] => (namespace !== undefined && view.has('Pod') ? view.inNamespace('Pod', namespace) : []);
   // Analyzers skip a namespace that has none of a kind at all ("not listed" is not "missing"): the
@@ -128,6 +134,13 @@ export function subjectsAffectedBy(view: ClusterReader, kind: KindName, obj: Kub
     }
     case 'ServiceAccount':
       addPods(podsOfNamespace().filter((pod) => (pod.spec.serviceAccountName ?? 'default') === name || mentions(pod.spec, name)));
+      // Workloads whose pods were rejected for a missing account name it only in their events.
+      addWorkloads();
+      break;
+    case 'ResourceQuota':
+    case 'LimitRange':
+      // They decide whether any workload of the namespace can create its pods.
+      addWorkloads();
       break;
     case 'Node':
       // Pods on the node, and the pods not yet scheduled, which may fit (or not) on any node.

@@ -178,7 +178,8 @@ export const failedPodCreation: Analyzer = {
   checks: ['WorkloadQuotaExceeded', 'WorkloadLimitRangeViolation', 'WorkloadServiceAccountMissing', 'WorkloadAdmissionDenied'],
   // Events or a ReplicaSet's ReplicaFailure condition tell it; either alone is enough.
   reads: [],
-  scope: 'namespace',
+  scope: 'subject',
+  subjectKinds: ['ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job'],
   optionalReads: ['Event', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'Deployment', 'CronJob', 'ResourceQuota', 'LimitRange', 'ServiceAccount'],
   analyze: findFailedPodCreation,
 };
