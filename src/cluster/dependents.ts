@@ -50,6 +50,13 @@ export function keepsOwnership(old: KubeObject, current: KubeObject): boolean {
   return old.metadata.uid === current.metadata.uid && JSON.stringify(old.metadata.ownerReferences ?? []) === JSON.stringify(current.metadata.ownerReferences ?? []);
 }
 
+/**
+ * The subjects whose findings (of the analyzers of scope 'subject') a change of `obj` can alter,
+ * read on a view that holds `obj`: its own subject, and those that reach it by an event's involved
+ * object, a selector, a reference by name, a node or an owner. References are over-approximated
+ * (a pod whose spec mentions the name anywhere): a subject too many costs a little work, one too
+ * few a stale report.
+ */
 export function subjectsAffectedBy(view: ClusterReader, kind: KindName, obj: KubeObject, options: MappingOptions = {}): AffectedSubjects {
   const subjects = new Set<string>([refKey(view.subjectOf(obj))]);
   const namespace = obj.metadata.namespace;
