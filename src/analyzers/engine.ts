@@ -39,6 +39,11 @@ export interface AnalysisOptions {
   readonly extra?: ExtraEvidence;
   /** Only these analyzers (the controller re-runs those that read a changed kind). */
   readonly only?: ReadonlySet<string>;
+  /**
+   * Called after each analyzer: the controller checks its heap budget there, since a full pass
+   * over a large cluster allocates far more than the budget before it returns.
+   */
+  readonly afterEach?: () => void;
 }
 
 export function runAnalyzers(view: ClusterReader, analyzers: readonly Analyzer[], options: AnalysisOptions): AnalysisRun {
@@ -77,6 +82,7 @@ export function runAnalyzers(view: ClusterReader, analyzers: readonly Analyzer[]
     } catch (error) {
       errors.push({ analyzer: analyzer.name, message: error instanceof Error ? error.message : String(error) });
     }
+    options.afterEach?.();
   }
   return { findings, skipped, errors, rechecks };
 }

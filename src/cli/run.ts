@@ -4,9 +4,11 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
+import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { loadControllerConfig } from '../config/controller.js';
 import type { ControllerConfig } from '../config/controller.js';
+import { HeapBudget } from '../controller/heap-budget.js';
 import { LeaderElector, kubernetesLeaseClient } from '../controller/leader.js';
 import { Manager } from '../controller/manager.js';
 import { loadConnection } from '../kube/connection.js';
@@ -52,6 +54,18 @@ function signalPromise(): Promise<string> {
   return new Promise((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
+  });
+}
+
+/** The heap budget of `memory.heapBudgetMiB` (see controller/heap-budget.ts); undefined when 0. */
+function heapBudget(config: ControllerConfig, log: Logger): HeapBudget | undefined {
+  const { heapBudgetMiB, minCollectionInterval } = config.memory;
+  if (heapBudgetMiB === 0) return undefined;
+  return new HeapBudget({
+    budgetBytes: heapBudgetMiB * 1024 * 1024,
+    minIntervalMs: minCollectionInterval,
+    onOverBudget: (live) =>
+      log.warn({ liveMiB: Math.round(live / 1024 / 1024), heapBudgetMiB }, 'the live heap alone exceeds memory.heapBudgetMiB: collecting less often; raise the budget (and the memory limit) for a cluster this size'),
   });
 }
 
@@ -101,13 +115,17 @@ export async function runCommand(argv: readonly string[], io: CliIO, options: Ru
   const metrics = createMetrics(registry, { version: VERSION });
   // Counts what the controller asks of the API server (the leader Lease, which has its own getter, aside).
   const api = kubeGetter(connection, undefined, { onRequest: (verb) => metrics.apiRequests.inc({ verb }) });
-  const manager = new Manager({ api, config, metrics, log });
+  const budget = heapBudget(config, log);
+  const manager = new Manager({ api, config, metrics, log, ...(budget ? { heapCheck: () => budget.check() } : {}) });
   const servers = createHttpServers({ registry, metricsPort: config.server.metricsPort, healthPort: config.server.healthPort, readiness: () => manager.readiness() });
   const ports = await servers.start();
+  // Also between passes: listing and watch traffic make garbage outside them.
+  const heapTimer = budget ? setInterval(() => budget.check(), 250).unref() : undefined;
   log.info({ server: api.server, ...ports, namespaces: config.namespaces, operatorNamespace: config.operatorNamespace }, 'starting');
   try {
     await manager.start();
   } catch (error) {
+    clearInterval(heapTimer);
     await servers.stop();
     throw new Error(`cannot reach the cluster at ${api.server}: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -148,6 +166,7 @@ export async function runCommand(argv: readonly string[], io: CliIO, options: Ru
   await manager.stop();
   await elector?.stop();
   await servers.stop();
+  clearInterval(heapTimer);
   log.info('stopped');
   log.flush();
   return EXIT.ok;

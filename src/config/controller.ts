@@ -83,7 +83,7 @@ export const memorySchema = z
      */
     heapBudgetMiB: z.number().int().min(0).max(65_536).default(128),
     /** Forced collections are at least this far apart (bounds their CPU). */
-    minCollectionInterval: duration.default(2000),
+    minCollectionInterval: duration.default(500),
   })
   .strict();
 

@@ -113,7 +113,8 @@ export class IncrementalAnalysis {
   private readonly resolved = new Map<string, ObjectRef>();
   private readonly checkOwner: ReadonlyMap<string, string>;
 
-  constructor(private readonly analyzers: readonly Analyzer[], private readonly settings: () => AnalysisSettings) {
+  /** `afterEachAnalyzer`: a hook between analyzers (the controller's heap budget check). */
+  constructor(private readonly analyzers: readonly Analyzer[], private readonly settings: () => AnalysisSettings, private readonly afterEachAnalyzer?: () => void) {
     this.analyzerInputs = new Map(analyzers.map((a) => [a.name, new Set<KindName>([...a.reads, ...(a.optionalReads ?? [])])]));
     this.byName = new Map(analyzers.map((a) => [a.name, a]));
     this.checkOwner = new Map(analyzers.flatMap((a) => a.checks.map((c): [string, string] => [c, a.name])));
@@ -209,7 +210,7 @@ export class IncrementalAnalysis {
     // One scoped run over every namespace any local analyzer needs: per namespace, its findings are
     // exactly those of a whole run, so running one analyzer on a few more namespaces is harmless.
     const localNamespaces = new Set([...plan.values()].flatMap((entry) => [...entry.namespaces]));
-    const options = { settings: this.settings(), now };
+    const options = { settings: this.settings(), now, ...(this.afterEachAnalyzer ? { afterEach: this.afterEachAnalyzer } : {}) };
     const empty = { findings: [], errors: [], rechecks: [] };
     const wholeRun = whole.size ? runAnalyzers(view, this.analyzers, { ...options, only: whole }) : empty;
     const localRun = local.size ? runAnalyzers(scopeToNamespaces(view, localNamespaces), this.analyzers, { ...options, only: local }) : empty;

@@ -43,6 +43,8 @@ export interface ManagerOptions {
   /** Coalescing window of change bursts before an analysis pass. */
   readonly debounceMs?: number;
   readonly informerBackoff?: { readonly initialMs: number; readonly maxMs: number };
+  /** Checks the heap budget: before each analysis pass and between its analyzers. */
+  readonly heapCheck?: () => void;
 }
 
 const CRD_RESOURCE: WatchedResource = { name: 'CustomResourceDefinition', plural: 'customresourcedefinitions', namespaced: false, metadataOnly: true };
@@ -310,6 +312,8 @@ export class Manager {
     this.fullPassPending = false;
     this.unparseableChanged = false;
     this.rechecksDue = false;
+    // The garbage of listing (or of many changes) goes before the pass adds its own.
+    this.options.heapCheck?.();
     const pass = this.analysis.run(this.cache.view, now, request);
     this.scheduleRecheck();
     metrics.analysisDuration.observe(pass.durationMs / 1000);
