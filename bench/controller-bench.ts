@@ -49,6 +49,8 @@ const { values: args } = parseArgs({
     tag: { type: 'string' },
     /** The controller's `workers` (report writers); its default when absent. */
     workers: { type: 'string' },
+    /** The controller's `memory.heapBudgetMiB` (0: off); its default when absent. */
+    'heap-budget-mib': { type: 'string' },
   },
 });
 if (!args.kubeconfig) throw new Error('--kubeconfig FILE is required: a dedicated cluster (bench/controller-cluster.sh up), never the shared one');
@@ -59,6 +61,7 @@ const CONTROLLER_CONFIG = {
   leaderElection: { enabled: false },
   analysis: { thresholds: { serviceNoReadyEndpointsAfter: '0s' } },
   ...(args.workers ? { workers: Number(args.workers) } : {}),
+  ...(args['heap-budget-mib'] ? { memory: { heapBudgetMiB: Number(args['heap-budget-mib']) } } : {}),
 };
 
 const KUBECONFIG = args.kubeconfig;
