@@ -4,11 +4,11 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadAllYaml, type V1CustomResourceDefinition } from '@kubernetes/client-node';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { runCommand } from '../../src/cli/run.js';
 import type { Manager } from '../../src/controller/manager.js';
 import { writeTempFile } from '../helpers/temp-files.js';
-import { statusOf, waitFor, type Kube } from './kube.js';
+import { applyProjectCrds, kube, statusOf, tempNamespace, waitFor, type Kube } from './kube.js';
 
 export const REPORT_GROUP = 'sre.otomi.io';
 export const REPORT_VERSION = 'v1alpha1';
@@ -201,4 +201,32 @@ export async function removeCrds(k: Kube, names: readonly string[]): Promise<voi
 export function cacheObjects(metricsText: string, resource: string): number | undefined {
   const match = new RegExp(`^healthreport_cache_objects\\{resource="${resource}"\\} (\\d+)$`, 'm').exec(metricsText);
   return match?.[1] === undefined ? undefined : Number(match[1]);
+}
+
+export interface ControllerEnvironment {
+  readonly k: Kube;
+  readonly ns: { name: string; remove: () => Promise<void> };
+  readonly controller: ControllerUnderTest;
+}
+
+/**
+ * A controller watching a fresh namespace for the whole test file: registers the beforeAll that
+ * creates both (with the project's CRDs applied) and the afterAll that stops the controller (exit
+ * code 0 expected) and removes the namespace. `ready` receives them once they exist.
+ */
+export function controllerForFile(prefix: string, thresholds: Readonly<Record<string, string | number>>, ready: (env: ControllerEnvironment) => void): void {
+  let env: Partial<ControllerEnvironment> = {};
+  beforeAll(async () => {
+    const k = kube();
+    await applyProjectCrds(k);
+    const ns = await tempNamespace(k, prefix);
+    env = { k, ns };
+    const controller = await startController({ namespaces: [ns.name], operatorNamespace: ns.name, thresholds });
+    env = { k, ns, controller };
+    ready({ k, ns, controller });
+  });
+  afterAll(async () => {
+    if (env.controller) expect(await env.controller.stop()).toBe(0);
+    await env.ns?.remove();
+  });
 }

@@ -1,24 +1,14 @@
 // The controller against a real API server: a breakage becomes a HealthReport and a
 // healthreport_finding series; the fix clears both.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startController, waitForCleared, waitForFinding, waitForNoSeries, waitForSeries, type ControllerUnderTest } from './controller-harness.js';
-import { applyProjectCrds, kube, tempNamespace, type Kube } from './kube.js';
+import { describe, expect, it } from 'vitest';
+import { controllerForFile, waitForCleared, waitForFinding, waitForNoSeries, waitForSeries, type ControllerUnderTest } from './controller-harness.js';
+import { type Kube } from './kube.js';
 
 let k: Kube;
 let ns: { name: string; remove: () => Promise<void> };
 let controller: ControllerUnderTest;
 
-beforeAll(async () => {
-  k = kube();
-  await applyProjectCrds(k);
-  ns = await tempNamespace(k, 'e2e-controller');
-  controller = await startController({ namespaces: [ns.name], operatorNamespace: ns.name, thresholds: { serviceNoReadyEndpointsAfter: '0s', podNotReadyAfter: '0s' } });
-});
-
-afterAll(async () => {
-  if (controller) expect(await controller.stop()).toBe(0);
-  await ns?.remove();
-});
+controllerForFile('e2e-controller', { serviceNoReadyEndpointsAfter: '0s', podNotReadyAfter: '0s' }, (env) => ({ k, ns, controller } = env));
 
 describe('healthreport run', () => {
   it('turns a crash loop into a HealthReport and a healthreport_finding series, and clears both after the fix', async () => {

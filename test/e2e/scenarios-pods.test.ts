@@ -2,31 +2,17 @@
 // failures (OOMKilled, ImagePullBackOff), the real scheduler refuses a pod, and a pod references a
 // ConfigMap that does not exist. Each breaks a Deployment, waits for its HealthReport and
 // healthreport_finding series, fixes it and waits for both to clear.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import type { V1PodSpec } from '@kubernetes/client-node';
-import { startController, waitForCleared, waitForFinding, waitForNoSeries, waitForSeries, type ControllerUnderTest } from './controller-harness.js';
-import { applyProjectCrds, kube, tempNamespace, waitFor, type Kube } from './kube.js';
+import { controllerForFile, waitForCleared, waitForFinding, waitForNoSeries, waitForSeries, type ControllerUnderTest } from './controller-harness.js';
+import { waitFor, type Kube } from './kube.js';
 
 let k: Kube;
 let ns: { name: string; remove: () => Promise<void> };
 let controller: ControllerUnderTest;
 
-beforeAll(async () => {
-  k = kube();
-  await applyProjectCrds(k);
-  ns = await tempNamespace(k, 'e2e-scn-pods');
-  controller = await startController({
-    namespaces: [ns.name],
-    operatorNamespace: ns.name,
-    // Checks that wait before reporting fire at once here, so that each scenario takes seconds.
-    thresholds: { podStartGracePeriod: '0s', podUnschedulableAfter: '0s' },
-  });
-});
-
-afterAll(async () => {
-  if (controller) expect(await controller.stop()).toBe(0);
-  await ns?.remove();
-});
+// Checks that wait before reporting fire at once here, so that each scenario takes seconds.
+controllerForFile('e2e-scn-pods', { podStartGracePeriod: '0s', podUnschedulableAfter: '0s' }, (env) => ({ k, ns, controller } = env));
 
 interface Template {
   readonly scenario?: string;

@@ -2,26 +2,16 @@
 // because the analyzer said when its verdict can change, instead of finding out at the next full
 // pass (every resyncPeriod, 10 min by default). A Service that selects nothing is reported once it
 // is older than serviceNoReadyEndpointsAfter (8 s here); nothing in its namespace changes meanwhile.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readReport, startController, checksOf, waitForSeries, type ControllerUnderTest } from './controller-harness.js';
-import { applyProjectCrds, kube, tempNamespace, waitFor, type Kube } from './kube.js';
+import { describe, expect, it } from 'vitest';
+import { checksOf, controllerForFile, readReport, waitForSeries, type ControllerUnderTest } from './controller-harness.js';
+import { waitFor, type Kube } from './kube.js';
 
 const GRACE_MS = 8000;
 let k: Kube;
 let ns: { name: string; remove: () => Promise<void> };
 let controller: ControllerUnderTest;
 
-beforeAll(async () => {
-  k = kube();
-  await applyProjectCrds(k);
-  ns = await tempNamespace(k, 'e2e-recheck');
-  controller = await startController({ namespaces: [ns.name], operatorNamespace: ns.name, thresholds: { serviceNoReadyEndpointsAfter: `${GRACE_MS / 1000}s` } });
-});
-
-afterAll(async () => {
-  if (controller) expect(await controller.stop()).toBe(0);
-  await ns?.remove();
-});
+controllerForFile('e2e-recheck', { serviceNoReadyEndpointsAfter: `${GRACE_MS / 1000}s` }, (env) => ({ k, ns, controller } = env));
 
 describe('scheduled re-checks', () => {
   it('reports a threshold crossing within a second of the moment it crosses', async () => {
