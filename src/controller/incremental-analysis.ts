@@ -58,7 +58,9 @@ function byNamespace(findings: readonly Finding[]): FindingsByNamespace {
     let subjects = out.get(namespace);
     if (!subjects) out.set(namespace, (subjects = new Map()));
     const key = refKey(finding.subject);
-    subjects.set(key, [...(subjects.get(key) ?? []), finding]);
+    const list = subjects.get(key);
+    if (list) list.push(finding);
+    else subjects.set(key, [finding]);
   }
   return out;
 }
@@ -234,7 +236,10 @@ export class IncrementalAnalysis {
       const out = new Map<string, Finding[]>();
       for (const finding of findings) {
         const owner = this.checkOwner.get(finding.check) ?? '';
-        out.set(owner, [...(out.get(owner) ?? []), finding]);
+        // Pushed, not copied: a whole-cluster pass can hand one analyzer thousands of findings.
+        const list = out.get(owner);
+        if (list) list.push(finding);
+        else out.set(owner, [finding]);
       }
       return out;
     };
