@@ -38,7 +38,9 @@ export class HeapBudget {
   collectionMs = 0;
 
   constructor(private readonly options: HeapBudgetOptions) {
-    this.heapUsed = options.heapUsed ?? (() => process.memoryUsage().heapUsed);
+    // V8's own figure: process.memoryUsage() also reads the RSS from /proc (7.5 µs against 0.35 µs),
+    // and this runs between every two analyzers of a pass.
+    this.heapUsed = options.heapUsed ?? (() => v8.getHeapStatistics().used_heap_size);
     this.collect = options.collect ?? fullCollection();
     this.now = options.now ?? (() => performance.now());
     this.threshold = options.budgetBytes;
