@@ -12,7 +12,7 @@ import { KIND_DESCRIPTORS } from '../model/kinds.js';
 import type { KubeObject } from '../model/meta.js';
 import { matchesEqualitySelector, matchesLabelSelector } from './selectors.js';
 import type { ClusterReader } from './view.js';
-import { refKey } from './view.js';
+import { ROLL_UP_KINDS, refKey } from './view.js';
 
 export interface AffectedSubjects {
   /** Subject keys (refKey of subjectOf) whose findings the change can alter. */
@@ -31,7 +31,7 @@ export interface MappingOptions {
 }
 
 /** Owner kinds that a pod's subject rolls up through (as in the view's subjectOf). */
-const ROLL_UP_KINDS: ReadonlySet<KindName> = new Set<KindName>(['ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);
+const ROLL_UP: ReadonlySet<KindName> = new Set<KindName>(ROLL_UP_KINDS);
 /** Kinds whose objects can own (control) a roll-up kind or a pod. */
 const OWNED_KINDS: readonly KindName[] = ['Pod', 'ReplicaSet', 'Job'];
 /** Kinds that pick pods by a set-based selector. */
@@ -157,7 +157,7 @@ export function subjectsAffectedBy(view: ClusterReader, kind: KindName, obj: Kub
       }
       break;
     default:
-      if (ROLL_UP_KINDS.has(kind) && !options.ownershipKept && namespace !== undefined) {
+      if (ROLL_UP.has(kind) && !options.ownershipKept && namespace !== undefined) {
         // Added or removed (or re-owned), it changes the subject of whatever it controls.
         const controls = OWNED_KINDS.some((owned) => view.has(owned) && view.inNamespace(owned, namespace).some((o) => (o.metadata.ownerReferences ?? []).some((ref) => (ref.kind === kind && ref.name === name) || (ref.uid !== undefined && ref.uid === obj.metadata.uid))));
         if (controls) exact = false;

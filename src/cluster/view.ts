@@ -210,7 +210,7 @@ export class ClusterView implements ClusterReader {
 
   /** Subjects are resolved through owners: a change of an owner kind can change any of them. */
   private ownersChanged(kind: KindName): void {
-    if (ROLL_UP_KINDS.has(kind)) this.subjects = new WeakMap();
+    if (ROLL_UP.has(kind)) this.subjects = new WeakMap();
   }
 
   has(kind: KindName): boolean {
@@ -285,7 +285,7 @@ export class ClusterView implements ClusterReader {
     // Follow controller owners up to the top (bounded: owner chains are short, cycles are possible in bad data).
     for (let depth = 0; depth < 5 && currentObject; depth += 1) {
       const owner = this.controllerOf(currentObject);
-      if (!owner || !ROLL_UP_KINDS.has(owner.ref.kind)) break;
+      if (!owner || !ROLL_UP.has(owner.ref.kind)) break;
       if (owner.object) {
         current = refWithoutApi(owner.object);
         currentObject = owner.object;
@@ -306,8 +306,12 @@ export class ClusterView implements ClusterReader {
   }
 }
 
-/** Owner kinds that findings roll up to; anything else (e.g. a custom operator's CR) stops the roll-up. */
-const ROLL_UP_KINDS: ReadonlySet<string> = new Set(['ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);
+/**
+ * Owner kinds that findings roll up to; anything else (e.g. a custom operator's CR) stops the roll-up.
+ * `subjectOf` reads them, so an analyzer that names subjects declares them among its inputs.
+ */
+export const ROLL_UP_KINDS = ['ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'] as const satisfies readonly KindName[];
+const ROLL_UP: ReadonlySet<string> = new Set(ROLL_UP_KINDS);
 
 function refWithoutApi(obj: KubeObject): ObjectRef {
   const { name, namespace, uid } = obj.metadata;

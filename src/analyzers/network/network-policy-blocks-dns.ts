@@ -1,6 +1,7 @@
 // Pods that cannot resolve names: isolated for egress by NetworkPolicies of which no rule admits
 // port 53. A rule counts when it admits port 53 (UDP or TCP, by number, range or the DNS pods'
 // port name) or all ports, towards any peer: where the peers point is not second-guessed.
+import { ROLL_UP_KINDS } from '../../cluster/view.js';
 import type { ClusterReader } from '../../cluster/view.js';
 import type { Pod } from '../../model/core.js';
 import type { NetworkPolicy } from '../../model/networking.js';
@@ -32,7 +33,7 @@ export const networkPolicyBlockedDns: Analyzer = {
   description: 'Pods isolated for egress by NetworkPolicies that admit no DNS traffic (port 53).',
   checks: ['NetworkPolicyBlocksDNS'],
   reads: ['NetworkPolicy', 'Pod'],
-  optionalReads: ['ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'],
+  optionalReads: [...ROLL_UP_KINDS],
   analyze({ view }) {
     const names = dnsPortNames(view);
     const groups = new Map<string, { subject: ObjectRef; pods: Pod[]; policies: NetworkPolicy[] }>();

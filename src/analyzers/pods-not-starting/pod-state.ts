@@ -1,6 +1,7 @@
 // What the pods-not-starting checks share about a pod: whether it is still trying to start, its
 // events, the containers behind a status, the claims it mounts.
 import type { ClusterReader } from '../../cluster/view.js';
+import { ROLL_UP_KINDS } from '../../cluster/view.js';
 import type { ClusterEvent, Container, Pod } from '../../model/core.js';
 import type { ObjectRef } from '../../model/meta.js';
 import { SEVERITY_RANK } from '../catalogue.js';
@@ -112,4 +113,5 @@ export function onePerSubject(findings: readonly Finding[], keyOf: (finding: Fin
 }
 
 /** Kinds subjectOf walks through to roll a pod up to its top-level controller. */
-export const OWNER_KINDS = ['ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'] as const;
+/** What `subjectOf` reads to name a pod's subject (see ROLL_UP_KINDS). */
+export const OWNER_KINDS = ROLL_UP_KINDS;

@@ -2,6 +2,7 @@
 // at its limit, so usage at the limit means requests wait. A PodMetrics object is one sample (an
 // average over its window, typically 15-30s), which cannot show that the usage lasted: the finding
 // states the single-sample rule and stays a warning, and alert rules add the duration (`for:`).
+import { ROLL_UP_KINDS } from '../../cluster/view.js';
 import { parseQuantity, formatCores } from '../../model/quantity.js';
 import { describeContainer, objectRef } from '../evidence.js';
 import type { Analyzer, Finding } from '../types.js';
@@ -12,7 +13,7 @@ export const cpuThrottledContainers: Analyzer = {
   checks: ['PodCPUThrottled'],
   reads: ['Pod', 'PodMetrics'],
   scope: 'namespace',
-  optionalReads: ['ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'],
+  optionalReads: [...ROLL_UP_KINDS],
   analyze(ctx) {
     const ratio = ctx.settings.thresholds.cpuThrottledRatio;
     const findings: Finding[] = [];

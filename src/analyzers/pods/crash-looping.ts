@@ -3,6 +3,7 @@
 // start command that fails, a liveness probe or postStart hook that kills it) becomes its root
 // cause and alerts fire once. A crash-looping sidecar the application depends on is
 // PodSidecarNotReady's, a crash-looping istio-proxy IstioSidecarNotReady's.
+import { ROLL_UP_KINDS } from '../../cluster/view.js';
 import type { ContainerState, ContainerStatus, Pod } from '../../model/core.js';
 import { refOf } from '../../model/meta.js';
 import { containerStatuses, describeContainer, describeState, eventEvidence, objectRef } from '../evidence.js';
@@ -68,7 +69,7 @@ export const crashLoopingContainers: Analyzer = {
   reads: ['Pod'],
   scope: 'subject',
   subjectKinds: ['Pod'],
-  optionalReads: ['Event', 'ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'],
+  optionalReads: ['Event', ...ROLL_UP_KINDS],
   analyze(ctx) {
     const findings: Finding[] = [];
     for (const pod of ctx.view.list('Pod')) {

@@ -1,6 +1,7 @@
 // Pods the kubelet evicted under node pressure (memory, disk, PIDs). Their controller replaced them,
 // but the Failed pods stay until garbage collected, and the pressure that evicted them may return.
 // One finding per subject: forty evicted replicas of one Deployment are one thing to fix.
+import { ROLL_UP_KINDS } from '../../cluster/view.js';
 import type { Pod } from '../../model/core.js';
 import { findCondition } from '../../model/meta.js';
 import { objectRef } from '../evidence.js';
@@ -24,7 +25,7 @@ export const evictedPods: Analyzer = {
   reads: ['Pod'],
   scope: 'subject',
   subjectKinds: ['Pod'],
-  optionalReads: ['ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'],
+  optionalReads: [...ROLL_UP_KINDS],
   analyze(ctx) {
     const bySubject = new Map<string, Pod[]>();
     for (const pod of ctx.view.list('Pod')) {

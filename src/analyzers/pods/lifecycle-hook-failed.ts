@@ -1,5 +1,6 @@
 // postStart and preStop hooks that fail. A failed postStart hook kills the container it belongs to;
 // a failed preStop hook means the container was stopped without the clean shutdown it asked for.
+import { ROLL_UP_KINDS } from '../../cluster/view.js';
 import type { ClusterEvent, Pod } from '../../model/core.js';
 import { describeContainer, eventEvidence, objectRef } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
@@ -55,7 +56,7 @@ export const lifecycleHooksFailed: Analyzer = {
   reads: ['Pod', 'Event'],
   scope: 'subject',
   subjectKinds: ['Pod'],
-  optionalReads: ['ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'],
+  optionalReads: [...ROLL_UP_KINDS],
   analyze(ctx) {
     // Terminating pods included: a preStop hook only ever runs on one.
     return ctx.view.list('Pod').flatMap((pod) => hookFindings(ctx, pod));

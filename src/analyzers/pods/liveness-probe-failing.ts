@@ -1,5 +1,6 @@
 // Containers the kubelet restarts because their liveness probe fails. The probe may be wrong
 // (too short a timeout, the wrong port) as often as the application is stuck: the events say which.
+import { ROLL_UP_KINDS } from '../../cluster/view.js';
 import type { ClusterEvent, ContainerStatus, Pod } from '../../model/core.js';
 import { containerStatuses, describeContainer, describeState, eventEvidence, isPodTerminal, objectRef } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
@@ -19,7 +20,7 @@ export const livenessProbesFailing: Analyzer = {
   reads: ['Pod', 'Event'],
   scope: 'subject',
   subjectKinds: ['Pod'],
-  optionalReads: ['ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'],
+  optionalReads: [...ROLL_UP_KINDS],
   analyze(ctx) {
     const findings: Finding[] = [];
     for (const pod of ctx.view.list('Pod')) {

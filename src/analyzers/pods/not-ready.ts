@@ -1,6 +1,7 @@
 // Running pods whose application containers run but do not become ready: a readiness (or startup)
 // probe that keeps failing, on a container instance that has itself been running past the threshold. Pods with a container that crashes or waits on an error are left to
 // those checks, and unready sidecars to PodSidecarNotReady, so that one problem makes one finding.
+import { ROLL_UP_KINDS } from '../../cluster/view.js';
 import type { ContainerStatus, Pod } from '../../model/core.js';
 import { findCondition } from '../../model/meta.js';
 import { ageMs, containerStatuses, describeContainer, describeState, eventEvidence, formatDuration, objectRef, olderThan } from '../evidence.js';
@@ -47,7 +48,7 @@ export const notReadyPods: Analyzer = {
   reads: ['Pod'],
   scope: 'subject',
   subjectKinds: ['Pod'],
-  optionalReads: ['Event', 'ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'],
+  optionalReads: ['Event', ...ROLL_UP_KINDS],
   analyze(ctx) {
     const findings: Finding[] = [];
     for (const pod of ctx.view.list('Pod')) {

@@ -3,6 +3,7 @@
 // even when the new version cannot. Judged once per workload (on a representative pod) and per
 // container name, so replicas do not multiply a hygiene finding. Job pods, init containers and
 // sidecars (not the workload owner's to probe) are left out.
+import { ROLL_UP_KINDS } from '../../cluster/view.js';
 import { describeRef, isPodTerminal, objectRef } from '../evidence.js';
 import type { Analyzer, Finding } from '../types.js';
 import { isMirrorPod, isRunToCompletion, representativePods, sidecarNames } from './container-health.js';
@@ -14,7 +15,7 @@ export const containersWithoutProbes: Analyzer = {
   reads: ['Pod'],
   scope: 'subject',
   subjectKinds: ['Pod'],
-  optionalReads: ['ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'],
+  optionalReads: [...ROLL_UP_KINDS],
   analyze(ctx) {
     const findings: Finding[] = [];
     const longRunning = ctx.view.list('Pod').filter((pod) => !isRunToCompletion(pod) && !isMirrorPod(pod));

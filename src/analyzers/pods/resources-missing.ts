@@ -2,6 +2,7 @@
 // the first evicted under pressure) or without a memory limit (one leak can starve the node).
 // Judged once per workload (on a representative pod) and per container name, so replicas do not
 // multiply a hygiene finding. Init containers that run to completion are left out.
+import { ROLL_UP_KINDS } from '../../cluster/view.js';
 import type { Container } from '../../model/core.js';
 import { describeRef, objectRef } from '../evidence.js';
 import type { Analyzer, Finding } from '../types.js';
@@ -29,7 +30,7 @@ export const containersWithoutResources: Analyzer = {
   reads: ['Pod'],
   scope: 'subject',
   subjectKinds: ['Pod'],
-  optionalReads: ['ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'],
+  optionalReads: [...ROLL_UP_KINDS],
   analyze(ctx) {
     const findings: Finding[] = [];
     const pods = ctx.view.list('Pod').filter((pod) => !isMirrorPod(pod));

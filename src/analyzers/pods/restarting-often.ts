@@ -3,6 +3,7 @@
 // at least restartsPerHour restarts, the last one within the hour, and on average at least
 // restartsPerHour restarts per hour of the pod's life (a pod younger than an hour counts as one
 // hour, which makes the rule exact for it).
+import { ROLL_UP_KINDS } from '../../cluster/view.js';
 import type { ContainerStatus, Pod } from '../../model/core.js';
 import { ageMs, containerStatuses, describeContainer, describeState, formatDuration, isPodTerminal, objectRef, recheckWhenAged } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
@@ -55,7 +56,7 @@ export const restartingContainers: Analyzer = {
   reads: ['Pod'],
   scope: 'subject',
   subjectKinds: ['Pod'],
-  optionalReads: ['Event', 'ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'],
+  optionalReads: ['Event', ...ROLL_UP_KINDS],
   analyze(ctx) {
     const findings: Finding[] = [];
     for (const pod of ctx.view.list('Pod')) {

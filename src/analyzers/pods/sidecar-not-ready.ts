@@ -1,6 +1,7 @@
 // Sidecars (proxies, agents, native sidecars) that crash or stay unready while the application
 // container is fine or waits for them. A pod is only Ready when every container is, so a broken
 // sidecar takes a healthy application out of its Services' endpoints (or keeps it from starting).
+import { ROLL_UP_KINDS } from '../../cluster/view.js';
 import type { ContainerStatus, Pod } from '../../model/core.js';
 import { findCondition } from '../../model/meta.js';
 import {
@@ -81,7 +82,7 @@ export const sidecarsNotReady: Analyzer = {
   reads: ['Pod'],
   scope: 'subject',
   subjectKinds: ['Pod'],
-  optionalReads: ['Event', 'ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'],
+  optionalReads: ['Event', ...ROLL_UP_KINDS],
   analyze(ctx) {
     const findings: Finding[] = [];
     for (const pod of ctx.view.list('Pod')) {

@@ -2,6 +2,7 @@
 // asked for but when it is due: the API server sets it to the request time plus the grace period.
 // So a pod is stuck once it outlives that timestamp by podStuckTerminatingGrace; the usual causes
 // are a finalizer nobody removes and a node whose kubelet no longer answers.
+import { ROLL_UP_KINDS } from '../../cluster/view.js';
 import type { Pod } from '../../model/core.js';
 import { findCondition } from '../../model/meta.js';
 import { ageMs, containerStatuses, formatDuration, objectRef, recheckWhenAged } from '../evidence.js';
@@ -37,7 +38,7 @@ export const stuckTerminatingPods: Analyzer = {
   reads: ['Pod'],
   scope: 'subject',
   subjectKinds: ['Pod'],
-  optionalReads: ['Node', 'ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'],
+  optionalReads: ['Node', ...ROLL_UP_KINDS],
   analyze(ctx) {
     const findings: Finding[] = [];
     for (const pod of ctx.view.list('Pod')) {
