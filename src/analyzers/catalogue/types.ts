@@ -12,6 +12,7 @@ export const AREAS = [
   'DNS',
   'Certificates',
   'Storage and nodes',
+  'Beyond the runbook',
   'General',
 ] as const;
 export type Area = (typeof AREAS)[number];
