@@ -47,7 +47,7 @@ describe('generated rule files', () => {
   });
 });
 
-describe('promtool', () => {
+describe('promtool', { timeout: 120_000 }, () => {
   it('check rules accepts the plain rule file', () => {
     const run = runTool('promtool', ['check', 'rules', plainFile]);
     expect(run.output).toContain('SUCCESS: 8 rules found');
@@ -92,5 +92,25 @@ describe('the chart\'s PrometheusRule, rendered by helm', () => {
     const file = writeTempFile('healthreport-rendered-rules-', 'rules.yaml', JSON.stringify({ groups }));
     const run = runTool('promtool', ['check', 'rules', file]);
     expect(run.status, run.output).toBe(0);
+  });
+});
+
+describe('the example Alertmanager configuration', { timeout: 60_000 }, () => {
+  const file = resolve(repoRoot, 'deploy/alertmanager/alertmanager.yaml');
+
+  it('is valid for amtool check-config', () => {
+    const run = runTool('amtool', ['check-config', file]);
+    expect(run.output).toContain('SUCCESS');
+    expect(run.status).toBe(0);
+  });
+
+  it('routes the alerts\' labels and inhibits warnings by a critical of the same subject', () => {
+    const config = load(readFileSync(file, 'utf8')) as { route: { group_by: string[] }; inhibit_rules: { equal: string[] }[] };
+    expect(config.route.group_by).toEqual(expect.arrayContaining(['alertname', 'namespace', 'subject_kind', 'subject_name']));
+    expect(config.inhibit_rules[0]!.equal).toEqual(['namespace', 'subject_kind', 'subject_name']);
+  });
+
+  it('is shown verbatim in README\'s "Alerts"', () => {
+    expect(readFileSync(resolve(repoRoot, 'README.md'), 'utf8')).toContain(`\`\`\`yaml\n${readFileSync(file, 'utf8')}\`\`\``);
   });
 });
