@@ -6,9 +6,10 @@
 // Why the rules look the way they do:
 // - They fire on `healthreport_finding{root="true"}` only: a finding another active finding explains
 //   (a Service without endpoints because its pods crash) is root="false", so one breakage pages once.
-// - `max by (namespace, subject_kind, subject_name, check)` drops the scrape's own labels (instance,
-//   pod): when leadership moves to the other replica the alert keeps its identity instead of
-//   resolving and firing again.
+// - `max by (cluster, namespace, subject_kind, subject_name, check)` drops the scrape's own labels
+//   (instance, pod): when leadership moves to the other replica the alert keeps its identity instead
+//   of resolving and firing again. `cluster` (the chart's serviceMonitor.cluster) keeps the same
+//   subject in two clusters apart; without it the label is simply absent.
 // - The check's title is not a metric label (labels come from bounded sets, never from text), so the
 //   description looks it up from the catalogue in a generated template branch per check.
 // - Prometheus' own templates (`{{ $labels.check }}`) must reach Prometheus unchanged through Helm,
@@ -27,13 +28,21 @@ export interface AlertRuleSettings {
   readonly operatorDownFor: string;
   /** Where docs/checks.md is served; runbook_url is this + '#' + the check's anchor. */
   readonly runbookBaseUrl: string;
+  /**
+   * PromQL label matchers (`{cluster="prod"}`) for the operator's own series in HealthReportOperatorDown,
+   * so that in a Prometheus shared by several clusters one cluster's operator cannot hide another's
+   * absence. Empty: any. The chart sets it from serviceMonitor.cluster.
+   */
+  readonly operatorSelector: string;
 }
 
 export const DEFAULT_ALERT_SETTINGS: AlertRuleSettings = {
   criticalFor: '2m',
   warningFor: '15m',
   operatorDownFor: '5m',
-  runbookBaseUrl: 'https://github.com/redkubes/healthreport-operator/blob/main/docs/checks.md',
+  // A placeholder that says "set me": where the users read docs/checks.md (a fork, a wiki) is theirs.
+  runbookBaseUrl: 'https://example.com/healthreport-operator/docs/checks.md',
+  operatorSelector: '',
 };
 
 export const ALERT_NAMES = ['HealthReportCritical', 'HealthReportWarning', 'HealthReportOperatorDown', 'HealthReportOperatorUnhealthy'] as const;
@@ -77,7 +86,7 @@ function findingRule(severity: 'critical' | 'warning', forDuration: string, runb
   const alert = severity === 'critical' ? 'HealthReportCritical' : 'HealthReportWarning';
   return {
     alert,
-    expr: `max by (${FINDING_ALERT_LABELS.join(', ')}) (healthreport_finding{root="true", severity="${severity}"})`,
+    expr: `max by (cluster, ${FINDING_ALERT_LABELS.join(', ')}) (healthreport_finding{root="true", severity="${severity}"})`,
     for: forDuration,
     labels: { severity },
     annotations: {
@@ -156,7 +165,7 @@ export function alertRuleGroups(settings: AlertRuleSettings = DEFAULT_ALERT_SETT
           alert: 'HealthReportOperatorDown',
           // A target that fails its scrape has its series marked stale at once, so absent() covers
           // both "no target discovered" and "up == 0".
-          expr: 'absent(healthreport_build_info)',
+          expr: `absent(healthreport_build_info${settings.operatorSelector})`,
           for: settings.operatorDownFor,
           labels: { severity: 'critical' },
           annotations: {
@@ -187,12 +196,14 @@ export function renderPlainRuleFile(settings: AlertRuleSettings = DEFAULT_ALERT_
   return `# ${GENERATED_NOTE}\n# The same rules as the Helm chart's PrometheusRule, with the chart's default values.\n${yaml({ groups: alertRuleGroups(settings) })}`;
 }
 
-/** The chart values each setting comes from. */
+/** The Helm template text of each setting: the chart value it comes from. */
 const HELM_VALUES: Record<keyof AlertRuleSettings, string> = {
-  criticalFor: '.Values.prometheusRule.criticalFor',
-  warningFor: '.Values.prometheusRule.warningFor',
-  operatorDownFor: '.Values.prometheusRule.operatorDownFor',
-  runbookBaseUrl: '.Values.prometheusRule.runbookBaseUrl',
+  criticalFor: '{{ .Values.prometheusRule.criticalFor }}',
+  warningFor: '{{ .Values.prometheusRule.warningFor }}',
+  operatorDownFor: '{{ .Values.prometheusRule.operatorDownFor }}',
+  runbookBaseUrl: '{{ .Values.prometheusRule.runbookBaseUrl }}',
+  // The label the chart's ServiceMonitor adds; `quote` gives the double-quoted string PromQL wants.
+  operatorSelector: '{{ with .Values.serviceMonitor.cluster }}{cluster={{ . | quote }}}{{ end }}',
 };
 
 /** Wraps each Prometheus template action as a Go raw string, which Helm prints back unchanged. */
@@ -209,8 +220,8 @@ export function renderHelmPrometheusRule(): string {
   const token = (key: keyof AlertRuleSettings): string => `HELMVALUE${key}HELMVALUE`;
   const placeholders = Object.fromEntries(Object.keys(HELM_VALUES).map((key) => [key, token(key as keyof AlertRuleSettings)])) as unknown as AlertRuleSettings;
   let groups = escapeForHelm(yaml({ groups: alertRuleGroups(placeholders) }));
-  for (const [key, expression] of Object.entries(HELM_VALUES)) {
-    groups = groups.replaceAll(token(key as keyof AlertRuleSettings), `{{ ${expression} }}`);
+  for (const [key, template] of Object.entries(HELM_VALUES)) {
+    groups = groups.replaceAll(token(key as keyof AlertRuleSettings), template);
   }
   const indented = groups.trimEnd().split('\n').map((line) => (line ? `  ${line}` : line)).join('\n');
   return [

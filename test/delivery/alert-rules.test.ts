@@ -85,8 +85,8 @@ describe('the chart\'s PrometheusRule, rendered by helm', () => {
     expect(groups).toEqual((load(readFileSync(plainFile, 'utf8')) as { groups: RuleGroup[] }).groups);
 
     const settings = { criticalFor: '10s', warningFor: '20s', operatorDownFor: '30s', runbookBaseUrl: 'https://runbooks.example.com/checks' };
-    const custom = helmTemplate({ prometheusRule: { enabled: true, ...settings } }, ['templates/prometheusrule.yaml']);
-    expect((custom.documents[0] as { spec: { groups: RuleGroup[] } }).spec.groups).toEqual(alertRuleGroups(settings));
+    const custom = helmTemplate({ prometheusRule: { enabled: true, ...settings }, serviceMonitor: { cluster: 'prod-eu' } }, ['templates/prometheusrule.yaml']);
+    expect((custom.documents[0] as { spec: { groups: RuleGroup[] } }).spec.groups).toEqual(alertRuleGroups({ ...settings, operatorSelector: '{cluster="prod-eu"}' }));
 
     // And Prometheus accepts what the chart renders.
     const file = writeTempFile('healthreport-rendered-rules-', 'rules.yaml', JSON.stringify({ groups }));
@@ -107,7 +107,7 @@ describe('the example Alertmanager configuration', { timeout: 60_000 }, () => {
   it('routes the alerts\' labels and inhibits warnings by a critical of the same subject', () => {
     const config = load(readFileSync(file, 'utf8')) as { route: { group_by: string[] }; inhibit_rules: { equal: string[] }[] };
     expect(config.route.group_by).toEqual(expect.arrayContaining(['alertname', 'namespace', 'subject_kind', 'subject_name']));
-    expect(config.inhibit_rules[0]!.equal).toEqual(['namespace', 'subject_kind', 'subject_name']);
+    expect(config.inhibit_rules[0]!.equal).toEqual(['cluster', 'namespace', 'subject_kind', 'subject_name']);
   });
 
   it('is shown verbatim in README\'s "Alerts"', () => {

@@ -174,7 +174,7 @@ describe('alerts to Slack through Prometheus and Alertmanager', () => {
     for (const [message, check] of [[firing[0]![0]!, 'PodCrashLooping'], [firing[1]![0]!, 'ServiceSelectorMatchesNothing']] as const) {
       const { title, title_link, text } = attachment(message);
       expect(title).toContain('HealthReportCritical');
-      expect(title_link).toBe(`https://github.com/redkubes/healthreport-operator/blob/main/docs/checks.md#${check.toLowerCase()}`);
+      expect(title_link).toBe(`https://example.com/healthreport-operator/docs/checks.md#${check.toLowerCase()}`);
       expect(text).toContain(`*${check} on `);
       expect(text).toContain(`Runbook: <${title_link}|${check}>`);
       expect(message.body.channel).toBe('#cluster-health');

@@ -47,7 +47,8 @@ function standInChart(): string {
   writeFileSync(
     join(dir, 'values.yaml'),
     dump({
-      prometheusRule: { enabled: false, additionalLabels: {}, ...DEFAULT_ALERT_SETTINGS },
+      serviceMonitor: { cluster: '' },
+      prometheusRule: { enabled: false, additionalLabels: {}, criticalFor: DEFAULT_ALERT_SETTINGS.criticalFor, warningFor: DEFAULT_ALERT_SETTINGS.warningFor, operatorDownFor: DEFAULT_ALERT_SETTINGS.operatorDownFor, runbookBaseUrl: DEFAULT_ALERT_SETTINGS.runbookBaseUrl },
       grafanaDashboard: { enabled: false, additionalLabels: {}, folder: 'HealthReport' },
     }),
   );
