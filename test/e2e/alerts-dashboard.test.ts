@@ -230,7 +230,7 @@ describe('alerts to Slack through Prometheus and Alertmanager', () => {
     expect(messagesAbout(payments(), 'resolved')).toHaveLength(1);
     expect(messagesAbout(ledger(), 'resolved')).toHaveLength(1);
     expect(attachment(resolved[0]![0]!).text).toContain('(resolved)');
-    log(`all Slack messages:\n${slack!.messages.map((m) => `  ${new Date(m.receivedAt).toISOString()} ${attachment(m).title}`).join('\n')}`);
+    log(`all Slack messages:\n${slack!.messages.map((m) => `  ${new Date(m.receivedAt).toISOString()} ${attachment(m).title} | ${attachment(m).text?.split('\n')[0]}`).join('\n')}`);
     // Nothing else fired about the operator itself (no leader, forbidden kinds, write errors ...).
     expect(slack!.messages.filter((m) => (attachment(m).title ?? '').includes('HealthReportOperator'))).toEqual([]);
   });
