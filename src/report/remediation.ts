@@ -68,6 +68,8 @@ const KIND_OF_PLACEHOLDER: Readonly<Record<string, string>> = {
   order: 'Order',
   challenge: 'Challenge',
   replicaset: 'ReplicaSet',
+  job: 'Job',
+  cronjob: 'CronJob',
   account: 'ServiceAccount',
   quota: 'ResourceQuota',
   secret: 'Secret',
@@ -180,6 +182,10 @@ function compileCommand(command: readonly Word[]): Edit[] {
     // The container's own command line follows `--`: its words are not kubectl's.
     if (word.text === '--') break;
     if (word.text.startsWith('-')) {
+      // `--from=cronjob/<cronjob>`: an object named by type/name as a flag's value.
+      const from = /^--from=([a-z.]+)\/(<[A-Za-z][A-Za-z0-9_-]*>)$/.exec(word.text);
+      const fromKind = from ? KIND_OF_RESOURCE.get(from[1] ?? '') : undefined;
+      if (from && fromKind) edits.push({ start: word.end - (from[2] ?? '').length, end: word.end, slot: { type: 'name', kinds: [fromKind] } });
       if (word.text.includes('=')) continue;
       const value = rest[i + 1];
       if (!FLAGS_WITH_VALUE.has(word.text) || !value) continue;
@@ -228,7 +234,8 @@ function compileCommand(command: readonly Word[]): Edit[] {
         context = { kinds: [THE_OBJECT] };
       }
       else if (own) edits.push({ start: word.start, end: word.end, slot: { type: 'name', kinds: [own] } });
-      else if (placeholder === 'name' && context) edits.push({ start: word.start, end: word.end, slot: { type: 'name', kinds: context.kinds, ...(context.typeWord ? { typeWord: context.typeWord } : {}) } });
+      // `create` names a new object: its name is the reader's choice, not the finding's object.
+      else if (placeholder === 'name' && context && verb !== 'create') edits.push({ start: word.start, end: word.end, slot: { type: 'name', kinds: context.kinds, ...(context.typeWord ? { typeWord: context.typeWord } : {}) } });
       else if (NAMESPACE_PLACEHOLDERS.has(placeholder) && context?.kinds.includes('Namespace')) edits.push({ start: word.start, end: word.end, slot: { type: 'name', kinds: ['Namespace'] } });
     } else if (word.text.startsWith('<kind>.')) {
       // `kubectl explain <kind>.<field>`: the kind is known, the field is the reader's.

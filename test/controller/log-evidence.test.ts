@@ -93,6 +93,13 @@ describe('log targets', () => {
     expect(finding && logTargetOf(finding, view)).toEqual({ namespace: 'shop', pod: POD_NAME, podUid: '6f1c2a4e-0d53-4a8e-9b51-2f0c0f3a1003', container: 'app', restartCount: 9, previous: true });
   });
 
+  it('reads the exited container of a failed Job\'s pod (JobFailed is about the Job), the current instance', () => {
+    const view = new ClusterView(snapshotOf(loadFixture('pods/oom-killed.yaml')));
+    const jobFailed = { check: 'JobFailed', object: { kind: 'Job', namespace: 'shop', name: 'feed-export-29402640' } };
+    expect(logTargetOf(jobFailed, view)).toMatchObject({ namespace: 'shop', pod: 'feed-export-29402640-7xq2w', container: 'export', previous: false });
+    expect(logTargetOf({ ...jobFailed, object: { ...jobFailed.object, name: 'another-job' } }, view)).toBeUndefined();
+  });
+
   it('reads nothing for checks that are not about a crashed container', () => {
     const { view, findings } = cluster(9);
     const other = (findings.get(SUBJECT) ?? []).filter((f) => f.check !== 'PodCrashLooping');

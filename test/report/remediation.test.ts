@@ -132,6 +132,15 @@ describe('remediation filling', () => {
     expect(docs).toContain('`kubectl logs -n <namespace> <pod> -c <container> --previous`');
   });
 
+  it('never fills the name of an object a step creates', () => {
+    const jobFailed = { check: 'PodCrashLooping', severity: 'critical', subject: { kind: 'CronJob', namespace: 'shop', name: 'feed-export' }, object: { kind: 'Job', namespace: 'shop', name: 'feed-export-29402640' }, message: 'm', evidence: [] } as const;
+    const steps = remediationFor({ ...jobFailed, check: 'WorkloadServiceAccountMissing' });
+    // `kubectl create serviceaccount -n <namespace> <account>`: the account's own placeholder, unknown here.
+    expect(steps.find((s) => s.includes('create serviceaccount'))).toContain('`kubectl create serviceaccount -n shop <account>`');
+    const created = remediationFor({ ...jobFailed, check: 'PodImagePullSecretMissing' });
+    expect(created.find((s) => s.includes('docker-registry'))).toContain('`kubectl create secret docker-registry <name> -n shop');
+  });
+
   it('fills only Kubernetes CLIs\' commands: a nameserver `@<ns>` of dig or a host in a URL stays', () => {
     const challenge: Finding = { check: 'ACMEChallengePending', severity: 'warning', subject: { kind: 'Certificate', namespace: 'www', name: 'www-tls' }, object: { kind: 'Challenge', namespace: 'www', name: 'www-tls-1-2' }, message: 'm', evidence: [] };
     const steps = remediationFor(challenge);
