@@ -49,8 +49,9 @@ describe('log evidence in reports', () => {
       const found = logEvidence(await readReport(k, ns.name, 'deployment-ledger'));
       return found.length > 0 ? found : undefined;
     }, { timeoutMs: 60_000, intervalMs: 250 });
-    // kwok runs no container: the API server asks the node's kubelet endpoint for the log, which
-    // nothing serves; the report says so in one line instead of failing or retrying.
+    // kwok runs no container and serves no kubelet API: the API server dials the node's kubelet
+    // (https://kwok-node-N:10250/containerLogs/...) and answers 500 "dial tcp: lookup kwok-node-N ...:
+    // no such host". The report says so in one line instead of failing or retrying.
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^log of the previous instance of container app \(restart \d+\): not available \(the API server answered \d{3}: .+\)$/);
     const counts = logRequests(await controller.metrics());
