@@ -108,7 +108,10 @@ describe('the chart, rendered by helm', () => {
     for (const source of sources) {
       const crd = rendered.find((c) => c.metadata.name === source.metadata.name);
       const { labels, annotations, ...metadata } = crd?.metadata ?? { name: '' };
-      expect({ ...crd, metadata }).toEqual(source);
+      const { labels: sourceLabels, annotations: sourceAnnotations, ...sourceMetadata } = source.metadata;
+      expect({ ...crd, metadata }).toEqual({ ...source, metadata: sourceMetadata });
+      expect(labels).toMatchObject(sourceLabels ?? {});
+      expect(annotations).toMatchObject(sourceAnnotations ?? {});
       expect(annotations?.['helm.sh/resource-policy']).toBe('keep');
       expect(labels?.['app.kubernetes.io/managed-by']).toBe('Helm');
     }

@@ -422,7 +422,7 @@ describe.sequential('the Helm chart on a real API server', () => {
   });
 
   it('helm uninstall removes the operator but keeps the CRD and every report (crds.keep)', async () => {
-    await helmOk(['uninstall', release, '--namespace', namespace, '--wait']);
+    await helmOk(['uninstall', release, '--namespace', namespace]);
     await expect(k.apps.readNamespacedDeployment({ name: fullname, namespace })).rejects.toThrow();
     const rbacApi = k.kc.makeApiClient(RbacAuthorizationV1Api);
     expect(statusOf(await rbacApi.readClusterRole({ name: fullname }).catch((e: unknown) => e))).toBe(404);
