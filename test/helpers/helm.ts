@@ -46,10 +46,6 @@ export async function helm(args: readonly string[], env: Readonly<Record<string,
   }
 }
 
-/** `--set`-free values: written as JSON, which is YAML, through --values files. */
-export function valuesArgs(files: readonly string[]): string[] {
-  return files.flatMap((file) => ['--values', file]);
-}
 
 export interface RenderedObject {
   readonly apiVersion: string;
