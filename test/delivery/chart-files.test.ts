@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { load } from 'js-yaml';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { README_FILE, RULES_FILE, SCHEMA_FILE, VALUES_FILE, renderChartReadme, renderRulesFile, valueRows } from '../../src/delivery/chart-files.js';
+import { README_FILE, RULES_FILE, SCHEMA_FILE, VALUES_FILE, renderChartReadme, renderRulesFile, renderValuesSchema, valueRows } from '../../src/delivery/chart-files.js';
 import { operatorRbac, registryResources } from '../../src/delivery/rbac.js';
 import type { PolicyRule } from '../../src/delivery/rbac.js';
 import { KIND_DESCRIPTORS, KIND_NAMES } from '../../src/model/kinds.js';
@@ -80,6 +80,10 @@ describe('the chart', () => {
     const chart = z.object({ appVersion: z.string(), version: z.string() }).parse(load(read(`${'deploy/helm/healthreport-operator'}/Chart.yaml`)));
     const pkg = z.object({ version: z.string() }).parse(JSON.parse(read('package.json')));
     expect(chart.appVersion).toBe(pkg.version);
+  });
+
+  it("values.schema.json checks config with the operator's own configuration schema", () => {
+    expect(read(SCHEMA_FILE), `${SCHEMA_FILE} is stale: run \`npm run generate\``).toBe(renderValuesSchema(read(SCHEMA_FILE)));
   });
 
   it('the README lists every value (generated from values.schema.json)', () => {

@@ -124,7 +124,8 @@ describe('the chart, rendered by helm', () => {
     const rbac = operatorRbac();
     expect(clusterRoleRules(defaults)).toEqual([...rbac.read, ...rbac.reports, ...rbac.secretMetadata]);
     expect(clusterRoleRules(await renderChart(['--set', 'rbac.secretMetadata=false']))).toEqual([...rbac.read, ...rbac.reports]);
-    expect(clusterRoleRules(await renderChart(['--set', 'config.evidence.logs=true']))).toEqual([...rbac.read, ...rbac.reports, ...rbac.secretMetadata, ...rbac.podLogs]);
+    // The template's condition alone (the schema knows config.evidence.logs once the operator has it).
+    expect(clusterRoleRules(await renderChart(['--set', 'config.evidence.logs=true', '--skip-schema-validation']))).toEqual([...rbac.read, ...rbac.reports, ...rbac.secretMetadata, ...rbac.podLogs]);
 
     const [role] = find(defaults, 'Role');
     expect(role?.metadata.namespace).toBe('healthreport-system');
@@ -214,5 +215,11 @@ describe('the chart, rendered by helm', () => {
     expect(unknownKey.stderr).toMatch(/additional propert(y|ies) 'replicas' not allowed/);
     const nestedTypo = await helm(['template', 'x', CHART, '--set', 'serviceMonitor.enable=true']);
     expect(nestedTypo.stderr).toMatch(/'enable' not allowed/);
+    // The operator's configuration is checked at install time too, by its own schema converted.
+    const configTypo = await helm(['template', 'x', CHART, '--set', 'config.workerz=3']);
+    expect(configTypo.code).not.toBe(0);
+    expect(configTypo.stderr).toMatch(/at '\/config': additional properties 'workerz' not allowed/);
+    const configType = await helm(['template', 'x', CHART, '--set', 'config.workers=many']);
+    expect(configType.stderr).toMatch(/at '\/config\/workers': got string, want integer/);
   });
 });
