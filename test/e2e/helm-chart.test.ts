@@ -260,6 +260,10 @@ beforeAll(async () => {
   );
   await k.core.createNamespace({ body: { metadata: { name: namespace, labels: { 'e2e.sre.otomi.io/test': 'true', 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'latest' } } } });
   await k.core.createNamespace({ body: { metadata: { name: brokenNamespace, labels: { 'e2e.sre.otomi.io/test': 'true' } } } });
+  // Pods (even a dry run) are refused before the namespace's default ServiceAccount exists.
+  for (const name of [namespace, brokenNamespace]) {
+    await waitFor(`ServiceAccount ${name}/default`, async () => ((await k.core.readNamespacedServiceAccount({ name: 'default', namespace: name }).catch(() => undefined)) ? true : undefined));
+  }
   [metricsPort, healthPort] = [await freePort(), await freePort()];
 }, 30 * 60_000);
 
