@@ -124,8 +124,7 @@ describe('the chart, rendered by helm', () => {
     const rbac = operatorRbac();
     expect(clusterRoleRules(defaults)).toEqual([...rbac.read, ...rbac.reports, ...rbac.secretMetadata]);
     expect(clusterRoleRules(await renderChart(['--set', 'rbac.secretMetadata=false']))).toEqual([...rbac.read, ...rbac.reports]);
-    // The template's condition alone (the schema knows config.evidence.logs once the operator has it).
-    expect(clusterRoleRules(await renderChart(['--set', 'config.evidence.logs=true', '--skip-schema-validation']))).toEqual([...rbac.read, ...rbac.reports, ...rbac.secretMetadata, ...rbac.podLogs]);
+    expect(clusterRoleRules(await renderChart(['--set', 'config.evidence.logs=true']))).toEqual([...rbac.read, ...rbac.reports, ...rbac.secretMetadata, ...rbac.podLogs]);
 
     const [role] = find(defaults, 'Role');
     expect(role?.metadata.namespace).toBe('healthreport-system');
