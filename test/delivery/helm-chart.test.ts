@@ -195,7 +195,7 @@ describe('the chart, rendered by helm', () => {
     expect(monitor?.metadata.labels?.release).toBe('kube-prometheus-stack');
     const spec = (monitor as unknown as { spec: { selector: { matchLabels: Record<string, string> }; endpoints: { port: string; interval: string; relabelings: unknown[] }[] } }).spec;
     expect(service?.metadata.labels).toMatchObject(spec.selector.matchLabels);
-    expect(spec.endpoints[0]).toMatchObject({ port: 'metrics', interval: '15s', relabelings: [{ action: 'replace', targetLabel: 'cluster', replacement: 'prod-eu-1' }] });
+    expect(spec.endpoints[0]).toMatchObject({ port: 'metrics', interval: '15s', honorLabels: true, relabelings: [{ action: 'replace', targetLabel: 'cluster', replacement: 'prod-eu-1' }] });
 
     const [policy] = find(allOn, 'NetworkPolicy');
     const np = (policy as unknown as { spec: { ingress: { ports: { port: string }[] }[]; egress: { ports: { port: number | string; protocol: string }[]; to?: unknown[] }[] } }).spec;
