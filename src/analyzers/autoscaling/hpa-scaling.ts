@@ -98,11 +98,13 @@ function inability(ctx: AnalysisContext, hpa: HorizontalPodAutoscaler): Inabilit
   const failing = [able, active].filter((c): c is Condition => c?.status === 'False' && c.reason !== 'ScalingDisabled');
   const missing = missingTarget(ctx, hpa);
   if (!missing && failing.length === 0) return undefined;
-  const metricsApi = active?.status === 'False' && (RESOURCE_METRIC_REASONS.includes(active.reason ?? '') || /metrics\.k8s\.io|resource metrics API/i.test(active.message ?? ''));
+  // "missing request for cpu" comes with the same reason as an unanswered metrics API, but metrics-server is not why.
+  const missingRequest = active?.status === 'False' && /missing request for/i.test(active.message ?? '');
+  const metricsApi = active?.status === 'False' && !missingRequest && (RESOURCE_METRIC_REASONS.includes(active.reason ?? '') || /metrics\.k8s\.io|resource metrics API/i.test(active.message ?? ''));
   let cause: string;
   if (missing) cause = `its target ${missing} ${hpa.spec.scaleTargetRef.name} does not exist`;
+  else if (missingRequest) cause = `containers of its target have no resource request to compute utilization from (${/missing request for .*$/i.exec(active?.message ?? '')?.[0] ?? ''})`;
   else if (metricsApi) cause = 'it cannot read resource metrics from the metrics API (metrics-server)';
-  else if (active?.status === 'False' && /missing request for/i.test(active.message ?? '')) cause = `containers of the target have no resource request to compute utilization from (${active.message ?? ''})`;
   else if (active?.status === 'False') cause = `it cannot compute a replica count (${active.reason ?? 'no reason'}${active.message ? `: ${active.message.replace(/\.$/, '')}` : ''})`;
   else cause = `it cannot read or update the target's scale (${able?.reason ?? 'no reason'}${able?.message ? `: ${able.message.replace(/\.$/, '')}` : ''})`;
   // Since when: the earliest failing condition, else (a target missing in a dump without status) the HPA's creation.

@@ -7,6 +7,7 @@
 // the grammar is narrowed to the controller's first. Without a time zone the controller uses its
 // own, which in the usual kube-controller-manager image is UTC: so is assumed here.
 import { CronExpressionParser } from 'cron-parser';
+import type { CronExpression } from 'cron-parser';
 
 export interface CronSchedule {
   /** The first time (ms) the schedule fires strictly after `after`; undefined when it never does. */
@@ -34,6 +35,11 @@ const MACROS: Readonly<Record<string, string>> = {
 const FIELD_NAMES = ['minute', 'hour', 'day of month', 'month', 'day of week'] as const;
 /** What robfig/cron accepts in one comma-separated part: `*` or `?` or a value or a range, then an optional step. */
 const FIELD_PART = /^(\*|\?|[0-9]+|[a-z]+)(-([0-9]+|[a-z]+))?(\/[0-9]+)?$/i;
+/** The names robfig/cron knows, by field index (month, day of week); no other field takes names. */
+const FIELD_VALUE_NAMES: Readonly<Record<number, readonly string[]>> = {
+  3: ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'],
+  4: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'],
+};
 /** The IANA naming rules the API server checks a timeZone's components against (pkg/apis/batch/validation). */
 const TIME_ZONE_COMPONENT = /^[A-Za-z.\-_0-9+]{1,14}$/;
 
@@ -75,24 +81,20 @@ function everySchedule(delayMs: number, timeZone: string): CronSchedule {
   };
 }
 
-function cronSchedule(expression: string, timeZone: string): CronSchedule {
-  const at = (currentDate: number) => CronExpressionParser.parse(expression, { currentDate: new Date(currentDate), tz: timeZone });
+/** One parsed expression, moved to each asked time: parsing costs far more than stepping. */
+function cronSchedule(expression: CronExpression, timeZone: string): CronSchedule {
+  const from = (time: number, step: (e: CronExpression) => { getTime(): number }): number | undefined => {
+    try {
+      expression.reset(new Date(time));
+      return step(expression).getTime();
+    } catch {
+      return undefined;
+    }
+  };
   return {
     timeZone,
-    nextAfter(after) {
-      try {
-        return at(after).next().getTime();
-      } catch {
-        return undefined;
-      }
-    },
-    lastAtOrBefore(time) {
-      try {
-        return at(time + 1).prev().getTime();
-      } catch {
-        return undefined;
-      }
-    },
+    nextAfter: (after) => from(after, (e) => e.next()),
+    lastAtOrBefore: (at) => from(at + 1, (e) => e.prev()),
   };
 }
 
@@ -106,7 +108,8 @@ function checkFields(fields: readonly string[]): { fields: string[] } | { proble
     const parts = field.split(',').filter((part) => part !== '');
     if (parts.length === 0) return { problem: `${name} field "${field}" is empty` };
     for (const part of parts) {
-      if (!FIELD_PART.test(part)) return { problem: `${name} field "${field}": "${part}" is not a value, range, list or step the controller knows (no L, W, # or H)` };
+      const unknownName = (part.match(/[a-z]+/gi) ?? []).find((word) => !(FIELD_VALUE_NAMES[index] ?? []).includes(word.toLowerCase()));
+      if (!FIELD_PART.test(part) || unknownName) return { problem: `${name} field "${field}": "${part}" is not a value, range, list, step or name the controller knows (no L, W, # or H)` };
       if (index === 4 && /(^|-)7(\/|-|$)/.test(part)) return { problem: `day of week "${part}": 7 is out of range 0-6 (Sunday is 0)` };
     }
     out.push(parts.join(','));
@@ -120,11 +123,7 @@ function describeLibraryError(message: string): string {
   return message;
 }
 
-/**
- * Parses a CronJob's schedule and timeZone as the controller does. Invalid when the controller
- * cannot parse them, or when the schedule never fires (the controller then reports InvalidSchedule).
- */
-export function parseCronJobSchedule(schedule: string, timeZone: string | undefined): ScheduleParse {
+function parse(schedule: string, timeZone: string | undefined): ScheduleParse {
   let spec = schedule;
   let zone = 'UTC';
   if (schedule.includes('TZ')) {
@@ -155,11 +154,31 @@ export function parseCronJobSchedule(schedule: string, timeZone: string | undefi
   }
   const checked = checkFields(spec.split(/\s+/).filter(Boolean));
   if ('problem' in checked) return { valid: false, field: 'schedule', problem: checked.problem };
-  const expression = checked.fields.join(' ');
   try {
-    CronExpressionParser.parse(expression, { tz: zone });
+    return { valid: true, schedule: cronSchedule(CronExpressionParser.parse(checked.fields.join(' '), { tz: zone, currentDate: new Date(0) }), zone) };
   } catch (error) {
     return { valid: false, field: 'schedule', problem: describeLibraryError(error instanceof Error ? error.message : String(error)) };
   }
-  return { valid: true, schedule: cronSchedule(expression, zone) };
+}
+
+/**
+ * Parses are remembered by schedule and time zone: a CronJob is re-analyzed on every change of it
+ * or its Jobs and a parse costs milliseconds, while schedules seldom change. Bounded, so that a
+ * cluster whose schedules churn cannot grow it without end.
+ */
+const PARSED = new Map<string, ScheduleParse>();
+const MAX_PARSED = 2048;
+
+/**
+ * Parses a CronJob's schedule and timeZone as the controller does. Invalid when the controller
+ * cannot parse them, or when the schedule never fires (the controller then reports InvalidSchedule).
+ */
+export function parseCronJobSchedule(schedule: string, timeZone: string | undefined): ScheduleParse {
+  const key = `${timeZone ?? ''}\u0000${schedule}`;
+  let parsed = PARSED.get(key);
+  if (!parsed) {
+    if (PARSED.size >= MAX_PARSED) PARSED.clear();
+    PARSED.set(key, (parsed = parse(schedule, timeZone)));
+  }
+  return parsed;
 }
