@@ -20,6 +20,8 @@ interface Outage {
   readonly service: string;
   readonly problem: string;
   readonly since: string | undefined;
+  /** Whether `since` is when the outage began, rather than only a bound (a Service gone since some time). */
+  readonly sinceKnown: boolean;
   readonly details: readonly string[];
   readonly related: readonly ObjectRef[];
 }
@@ -38,7 +40,7 @@ function outageOf(ctx: AnalysisContext, index: PodIndex, config: WebhookConfigur
   const serviceName = `${target.namespace}/${target.name}`;
   const created = config.metadata.creationTimestamp;
   const service = view.get('Service', target.namespace, target.name);
-  if (!service) return { hook, service: serviceName, problem: `its Service ${serviceName} does not exist`, since: created, details: [], related: [] };
+  if (!service) return { hook, service: serviceName, problem: `its Service ${serviceName} does not exist`, since: created, sinceKnown: false, details: [], related: [] };
   const state = serviceBackendState(index, service);
   const since = (at: string | undefined): string | undefined => latest(latest(created, service.metadata.creationTimestamp), at);
   switch (state.type) {
@@ -48,11 +50,11 @@ function outageOf(ctx: AnalysisContext, index: PodIndex, config: WebhookConfigur
       // Endpoints kept by hand or by another controller: judged by its slices when it has any.
       const slices = endpointSlicesOf(view, service);
       if (slices.length === 0 || readyEndpointCount(slices) > 0) return undefined;
-      return { hook, service: serviceName, problem: `its Service ${serviceName} has no ready endpoint`, since: since(undefined), details: ['the Service has no selector and its EndpointSlices list no ready endpoint'], related: [] };
+      return { hook, service: serviceName, problem: `its Service ${serviceName} has no ready endpoint`, since: since(undefined), sinceKnown: false, details: ['the Service has no selector and its EndpointSlices list no ready endpoint'], related: [] };
     }
     case 'selects-nothing': {
       const why = state.reason === 'scaled-to-zero' ? `, its workload ${state.scaledToZero?.kind ?? ''} ${state.scaledToZero?.name ?? ''} is scaled to zero` : state.reason === 'terminating' ? ', its pods are terminating' : '';
-      return { hook, service: serviceName, problem: `its Service ${serviceName} selects no running pod${why}`, since: since(undefined), details: [], related: state.scaledToZero ? [state.scaledToZero] : [] };
+      return { hook, service: serviceName, problem: `its Service ${serviceName} selects no running pod${why}`, since: since(undefined), sinceKnown: false, details: [], related: state.scaledToZero ? [state.scaledToZero] : [] };
     }
     case 'no-pods':
       return {
@@ -60,6 +62,7 @@ function outageOf(ctx: AnalysisContext, index: PodIndex, config: WebhookConfigur
         service: serviceName,
         problem: `its Service ${serviceName} has no pod: ${state.workloads.map((w) => `${w.kind} ${w.metadata.name}`).join(', ')} cannot create them`,
         since: since(state.since),
+        sinceKnown: true,
         details: state.workloads.map(describeControllerTrouble),
         related: state.workloads.map((w) => objectRef(w)),
       };
@@ -67,20 +70,23 @@ function outageOf(ctx: AnalysisContext, index: PodIndex, config: WebhookConfigur
       return {
         hook,
         service: serviceName,
-        problem: `none of the ${state.pods.length} pod${state.pods.length === 1 ? '' : 's'} of its Service ${serviceName} is ready`,
+        problem: state.pods.length === 1 ? `the only pod of its Service ${serviceName} is not ready` : `none of the ${state.pods.length} pods of its Service ${serviceName} is ready`,
         since: since(state.since),
+        sinceKnown: true,
         details: state.pods.slice(0, settings.evidence.maxEvents).map(describePodReadiness),
         related: state.pods.slice(0, MAX_RELATED_PODS).flatMap((pod) => [objectRef(pod), view.subjectOf(pod)]),
       };
   }
 }
 
-/** "CREATE, UPDATE pods, deployments.apps; DELETE namespaces" */
+/** "CREATE, UPDATE pods, deployments.apps; DELETE namespaces"; `*` groups as "of all API groups". */
 function describeRules(hook: AdmissionWebhook): string {
   const rules = (hook.rules ?? []).map((rule) => {
     const groups = rule.apiGroups ?? [];
-    const resources = (rule.resources ?? []).flatMap((resource) => (groups.length === 0 || groups.every((g) => g === '') ? [resource] : groups.map((g) => (g === '' ? resource : `${resource}.${g}`))));
-    return `${(rule.operations ?? []).join(', ') || '(no operation)'} ${resources.join(', ') || '(no resource)'}`;
+    const named = groups.includes('*') ? [] : groups.filter((g) => g !== '');
+    const resources = (rule.resources ?? []).flatMap((resource) => (named.length === 0 ? [resource] : [...(groups.includes('') ? [resource] : []), ...named.map((g) => `${resource}.${g}`)]));
+    const scope = groups.includes('*') ? ' of all API groups' : '';
+    return `${(rule.operations ?? []).join(', ') || '(no operation)'} ${resources.join(', ') || '(no resource)'}${scope}`;
   });
   return rules.length ? rules.join('; ') : 'none';
 }
@@ -98,7 +104,7 @@ function describeHook(config: WebhookConfiguration, outage: Outage): string[] {
 function finding(ctx: AnalysisContext, config: WebhookConfiguration, outages: readonly Outage[]): Finding {
   const [first] = outages;
   const since = outages.map((o) => o.since).filter((t): t is string => Boolean(t)).sort()[0];
-  const downFor = ageMs(since, ctx.now);
+  const downFor = outages.every((o) => o.sinceKnown) ? ageMs(since, ctx.now) : undefined;
   const names = outages.map((o) => o.hook.name).join(', ');
   const what = outages.length === 1 && first ? `webhook ${names} fails closed and ${first.problem}` : `webhooks ${names} fail closed and cannot be reached (${outages.map((o) => o.problem).join('; ')})`;
   const related = new Map<string, ObjectRef>();
