@@ -108,6 +108,8 @@ function failedJobFinding(ctx: AnalysisContext, job: Job, failedRuns: number): F
       ...(failedRuns > 1 ? [`${failedRuns} failed runs of ${describeRef(subject)} since its last success`] : []),
     ],
     ...(failed?.lastTransitionTime ? { firstSeen: failed.lastTransitionTime } : {}),
+    // The pod whose log tells why (the controller's log evidence reads it).
+    ...(failure ? { related: [objectRef(failure.pod)] } : {}),
   };
 }
 
