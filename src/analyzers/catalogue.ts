@@ -1,5 +1,6 @@
 // The check catalogue: one source of truth for every check's ID, severity, area, title, description
 // and runbook steps. `healthreport checks` prints it and docs/checks.md is generated from it.
+import { beyondTheRunbookChecks } from './catalogue/beyond-the-runbook.js';
 import { certificatesChecks } from './catalogue/certificates.js';
 import { dnsChecks } from './catalogue/dns.js';
 import { generalChecks } from './catalogue/general.js';
@@ -20,6 +21,7 @@ export const CATALOGUE = [
   ...dnsChecks,
   ...certificatesChecks,
   ...storageAndNodesChecks,
+  ...beyondTheRunbookChecks,
   ...generalChecks,
 ] as const satisfies readonly CheckDefinition[];
 

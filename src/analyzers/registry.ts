@@ -44,6 +44,10 @@ import { networkPolicyBlockedServices } from './network/network-policy-blocks-se
 import { serviceProtocolMismatches } from './network/protocol-mismatch.js';
 import { serviceEndpoints } from './network/service-endpoints.js';
 import { serviceTargetPorts } from './network/target-port.js';
+import { jobAnalyzers } from './jobs/index.js';
+import { horizontalPodAutoscalers } from './autoscaling/hpa-scaling.js';
+import { blockingDisruptionBudgets } from './disruption/pdb-blocks-disruption.js';
+import { unavailableAdmissionWebhooks } from './admission/webhook-unavailable.js';
 import type { Analyzer } from './types.js';
 
 export const ANALYZERS: readonly Analyzer[] = [
@@ -91,4 +95,8 @@ export const ANALYZERS: readonly Analyzer[] = [
   networkPolicyBlockedDns,
   externalDns,
   ...istioAnalyzers,
+  ...jobAnalyzers,
+  horizontalPodAutoscalers,
+  blockingDisruptionBudgets,
+  unavailableAdmissionWebhooks,
 ];

@@ -61,6 +61,15 @@ export const thresholdsSchema = z
     acmeChallengePendingAfter: duration.default(600_000),
     // How long an issuance or renewal in progress may take before the Certificate counts as stuck.
     certificateIssuanceGrace: duration.default(600_000),
+    // How late a CronJob's scheduled run may start: past the due time by more than this (or than its
+    // startingDeadlineSeconds, when shorter: the controller gives up then) with no Job, it is missed.
+    cronJobStartTolerance: duration.default(600_000),
+    // HPA conditions flap for a minute after creation or a scale (metrics of new pods not in yet).
+    hpaUnableToScaleAfter: duration.default(300_000),
+    hpaAtMaxReplicasAfter: duration.default(900_000),
+    pdbDisruptionsBlockedAfter: duration.default(3_600_000),
+    // Every matching create or update fails meanwhile, so a webhook's outage counts early.
+    admissionWebhookUnavailableAfter: duration.default(60_000),
   })
   .strict();
 export type Thresholds = z.infer<typeof thresholdsSchema>;

@@ -98,7 +98,14 @@ export const job = z.object({
   apiVersion: z.literal('batch/v1'),
   kind: z.literal('Job'),
   metadata: objectMeta,
-  spec: z.object({ parallelism: z.number().optional(), completions: z.number().optional(), backoffLimit: z.number().optional(), suspend: z.boolean().optional(), template: podTemplate }),
+  spec: z.object({
+    parallelism: z.number().optional(),
+    completions: z.number().optional(),
+    backoffLimit: z.number().optional(),
+    activeDeadlineSeconds: z.number().optional(),
+    suspend: z.boolean().optional(),
+    template: podTemplate,
+  }),
   status: z
     .object({
       active: z.number().optional(),
@@ -116,7 +123,20 @@ export const cronJob = z.object({
   apiVersion: z.literal('batch/v1'),
   kind: z.literal('CronJob'),
   metadata: objectMeta,
-  spec: z.object({ schedule: z.string(), suspend: z.boolean().optional() }),
-  status: z.object({ lastScheduleTime: z.string().optional(), lastSuccessfulTime: z.string().optional() }).default({}),
+  spec: z.object({
+    schedule: z.string(),
+    // The API server rejects an empty string; a dump may still hold one, which the analyzers report.
+    timeZone: z.string().optional(),
+    suspend: z.boolean().optional(),
+    startingDeadlineSeconds: z.number().optional(),
+    concurrencyPolicy: z.string().optional(),
+  }),
+  status: z
+    .object({
+      lastScheduleTime: z.string().optional(),
+      lastSuccessfulTime: z.string().optional(),
+      active: z.array(z.object({ kind: z.string().optional(), namespace: z.string().optional(), name: z.string(), uid: z.string().optional() })).optional(),
+    })
+    .default({}),
 });
 export type CronJob = z.infer<typeof cronJob>;

@@ -4,6 +4,12 @@
 import type { z } from 'zod';
 import { daemonSet, deployment, job, cronJob, replicaSet, statefulSet } from './apps.js';
 import type { CronJob, DaemonSet, Deployment, Job, ReplicaSet, StatefulSet } from './apps.js';
+import { horizontalPodAutoscaler } from './autoscaling.js';
+import type { HorizontalPodAutoscaler } from './autoscaling.js';
+import { podDisruptionBudget } from './policy.js';
+import type { PodDisruptionBudget } from './policy.js';
+import { mutatingWebhookConfiguration, validatingWebhookConfiguration } from './admission.js';
+import type { MutatingWebhookConfiguration, ValidatingWebhookConfiguration } from './admission.js';
 import {
   configMap, coreEvent, eventsV1Event, limitRange, namespace, node, persistentVolume, persistentVolumeClaim, pod,
   resourceQuota, secret, service, serviceAccount,
@@ -45,6 +51,10 @@ export interface KindMap {
   DaemonSet: DaemonSet;
   Job: Job;
   CronJob: CronJob;
+  HorizontalPodAutoscaler: HorizontalPodAutoscaler;
+  PodDisruptionBudget: PodDisruptionBudget;
+  ValidatingWebhookConfiguration: ValidatingWebhookConfiguration;
+  MutatingWebhookConfiguration: MutatingWebhookConfiguration;
   StorageClass: StorageClass;
   EndpointSlice: EndpointSlice;
   APIService: APIService;
@@ -114,6 +124,10 @@ export const KIND_DESCRIPTORS: { readonly [K in KindName]: KindDescriptor<K> } =
   DaemonSet: kind({ name: 'DaemonSet', plural: 'daemonsets', namespaced: true, variants: [v('apps', 'v1', daemonSet)] }),
   Job: kind({ name: 'Job', plural: 'jobs', namespaced: true, variants: [v('batch', 'v1', job)] }),
   CronJob: kind({ name: 'CronJob', plural: 'cronjobs', namespaced: true, variants: [v('batch', 'v1', cronJob)] }),
+  HorizontalPodAutoscaler: kind({ name: 'HorizontalPodAutoscaler', plural: 'horizontalpodautoscalers', namespaced: true, variants: [v('autoscaling', 'v2', horizontalPodAutoscaler)] }),
+  PodDisruptionBudget: kind({ name: 'PodDisruptionBudget', plural: 'poddisruptionbudgets', namespaced: true, variants: [v('policy', 'v1', podDisruptionBudget)] }),
+  ValidatingWebhookConfiguration: kind({ name: 'ValidatingWebhookConfiguration', plural: 'validatingwebhookconfigurations', namespaced: false, variants: [v('admissionregistration.k8s.io', 'v1', validatingWebhookConfiguration)] }),
+  MutatingWebhookConfiguration: kind({ name: 'MutatingWebhookConfiguration', plural: 'mutatingwebhookconfigurations', namespaced: false, variants: [v('admissionregistration.k8s.io', 'v1', mutatingWebhookConfiguration)] }),
   StorageClass: kind({ name: 'StorageClass', plural: 'storageclasses', namespaced: false, variants: [v('storage.k8s.io', 'v1', storageClass)] }),
   EndpointSlice: kind({ name: 'EndpointSlice', plural: 'endpointslices', namespaced: true, variants: [v('discovery.k8s.io', 'v1', endpointSlice)] }),
   APIService: kind({ name: 'APIService', plural: 'apiservices', namespaced: false, variants: [v('apiregistration.k8s.io', 'v1', apiService)] }),

@@ -69,6 +69,14 @@ export const ROOT_CAUSE_RULES: readonly RootCauseRule[] = [
   { dependent: 'IstioDestinationRuleSubsetNoPods', causes: ['ServiceSelectorMatchesNothing'] },
   { dependent: 'ClusterDNSUnhealthy', causes: POD_FAILURES },
   { dependent: 'ExternalDNSUnhealthy', causes: POD_FAILURES },
+  // Beyond the runbook. An HPA without resource metrics names the metrics APIService in `related`.
+  { dependent: 'HPAUnableToScale', causes: ['MetricsServerUnavailable'] },
+  // A budget at 0 because its pods are unhealthy names those pods and their workloads in `related`.
+  { dependent: 'PDBBlocksDisruption', causes: [...POD_FAILURES, 'WorkloadReplicasUnavailable', 'WorkloadRolloutStuck'] },
+  // A webhook's Service without ready pods: why those pods are down (its findings name them in `related`).
+  { dependent: 'AdmissionWebhookUnavailable', causes: POD_FAILURES },
+  // A FailedCreate that says `failed calling webhook "<name>"` names that webhook's configuration in `related`.
+  { dependent: 'WorkloadAdmissionDenied', causes: ['AdmissionWebhookUnavailable'] },
 ];
 
 const refKey = (ref: ObjectRef): string => `${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;

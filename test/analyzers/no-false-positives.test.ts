@@ -18,6 +18,8 @@ const HEALTHY = [
   'pods/healthy.yaml',
   'storage/shared-claims-ok.yaml',
   'storage/classes.yaml',
+  'jobs/recovered-runs.yaml',
+  'jobs/schedules-healthy.yaml',
 ];
 
 function loudFindings(files: readonly string[]): string[] {

@@ -5,6 +5,7 @@ import type { ClusterReader } from '../../cluster/view.js';
 import type { DaemonSet, Job, ReplicaSet, StatefulSet } from '../../model/apps.js';
 import type { ClusterEvent } from '../../model/core.js';
 import { findCondition } from '../../model/meta.js';
+import type { ObjectRef } from '../../model/meta.js';
 import type { CheckId } from '../catalogue.js';
 import { ageMs, describeRef, eventEvidence, objectRef, recheckWhenAged, truncate } from '../evidence.js';
 import type { Clock } from '../evidence.js';
@@ -113,6 +114,17 @@ function admissionEvidence(message: string): string[] {
   return [...(webhook ? [`webhook: ${webhook}`] : []), ...(policy ? [`policy: ${policy.trim()}`] : [])];
 }
 
+/**
+ * The webhook configuration holding the webhook a FailedCreate could not call
+ * (`failed calling webhook "<name>"`): its AdmissionWebhookUnavailable finding explains this one.
+ */
+function unreachableWebhookConfigurations(view: ClusterReader, message: string): ObjectRef[] {
+  const name = /failed calling webhook "([^"]+)"/i.exec(message)?.[1];
+  if (!name) return [];
+  const kinds = ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration'] as const;
+  return kinds.flatMap((kind) => (view.has(kind) ? view.list(kind) : []).filter((config) => (config.webhooks ?? []).some((hook) => hook.name === name)).map((config) => objectRef(config)));
+}
+
 function missingAccount(message: string): string | undefined {
   return /serviceaccounts? "([^"]+)" not found/.exec(message)?.[1] ?? /error looking up service account [^/\s]+\/([^:\s]+)/.exec(message)?.[1];
 }
@@ -153,6 +165,7 @@ export function findFailedPodCreation(ctx: AnalysisContext): Finding[] {
           ...(rejection.events.length ? eventEvidence(rejection.events, ctx.settings.evidence.maxEvents) : [`condition ReplicaFailure: ${rejection.message}`]),
         ];
         const owner = subject.kind === obj.kind && subject.name === obj.metadata.name ? '' : ` (of ${describeRef(subject)})`;
+        const webhooks = check === 'WorkloadAdmissionDenied' ? unreachableWebhookConfigurations(view, rejection.message) : [];
         const finding: Finding = {
           check,
           severity: 'critical',
@@ -161,6 +174,7 @@ export function findFailedPodCreation(ctx: AnalysisContext): Finding[] {
           message: `${obj.kind} ${namespace}/${obj.metadata.name}${owner} cannot create pods: ${describeCause(check, rejection.message)}.`,
           evidence,
           ...(rejection.since ? { firstSeen: rejection.since } : {}),
+          ...(webhooks.length ? { related: webhooks } : {}),
         };
         // Old and new ReplicaSets of one Deployment fail alike: one finding per subject and check.
         const key = `${check}|${subject.kind}/${subject.namespace ?? ''}/${subject.name}`;
@@ -180,6 +194,9 @@ export const failedPodCreation: Analyzer = {
   reads: [],
   scope: 'subject',
   subjectKinds: ['ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job'],
-  optionalReads: ['Event', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'Deployment', 'CronJob', 'ResourceQuota', 'LimitRange', 'ServiceAccount'],
+  optionalReads: [
+    'Event', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'Deployment', 'CronJob', 'ResourceQuota', 'LimitRange', 'ServiceAccount',
+    'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration',
+  ],
   analyze: findFailedPodCreation,
 };
