@@ -2,6 +2,7 @@
 // and runbook steps. `healthreport checks` prints it and docs/checks.md is generated from it.
 import { certificatesChecks } from './catalogue/certificates.js';
 import { dnsChecks } from './catalogue/dns.js';
+import { gatewayApiChecks } from './catalogue/gateway-api.js';
 import { generalChecks } from './catalogue/general.js';
 import { istioChecks } from './catalogue/istio.js';
 import { networkChecks } from './catalogue/network.js';
@@ -20,6 +21,7 @@ export const CATALOGUE = [
   ...dnsChecks,
   ...certificatesChecks,
   ...storageAndNodesChecks,
+  ...gatewayApiChecks,
   ...generalChecks,
 ] as const satisfies readonly CheckDefinition[];
 

@@ -61,6 +61,9 @@ export const thresholdsSchema = z
     acmeChallengePendingAfter: duration.default(600_000),
     // How long an issuance or renewal in progress may take before the Certificate counts as stuck.
     certificateIssuanceGrace: duration.default(600_000),
+    // How long a Gateway API object may wait for its implementation to accept and program it (or,
+    // without status, for the objects it references to appear) before it counts as failing.
+    gatewayApiGrace: duration.default(120_000),
   })
   .strict();
 export type Thresholds = z.infer<typeof thresholdsSchema>;

@@ -69,6 +69,10 @@ export const ROOT_CAUSE_RULES: readonly RootCauseRule[] = [
   { dependent: 'IstioDestinationRuleSubsetNoPods', causes: ['ServiceSelectorMatchesNothing'] },
   { dependent: 'ClusterDNSUnhealthy', causes: POD_FAILURES },
   { dependent: 'ExternalDNSUnhealthy', causes: POD_FAILURES },
+  // Gateway API: a class no controller accepts leaves its Gateways unprogrammed, and a Gateway that
+  // does not serve leaves its routes unaccepted (the findings name the layer above in `related`).
+  { dependent: 'GatewayNotProgrammed', causes: ['GatewayClassNotAccepted'] },
+  { dependent: 'HTTPRouteNotAccepted', causes: ['GatewayNotProgrammed'] },
 ];
 
 const refKey = (ref: ObjectRef): string => `${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
