@@ -14,12 +14,13 @@ import { currentCondition, describeCondition, laterOf, referenceGranted } from '
 /** Listener conditions that say the listener does not work, with the status that says so. */
 const LISTENER_TROUBLE: readonly (readonly [string, 'True' | 'False'])[] = [['Conflicted', 'True'], ['ResolvedRefs', 'False'], ['Accepted', 'False'], ['Programmed', 'False']];
 
-function listenerTroubles(gateway: GatewayApiGateway): string[] {
-  const out: string[] = [];
+/** Per listener that does not work, its bad conditions in words. */
+function listenerTroubles(gateway: GatewayApiGateway): Map<string, string[]> {
+  const out = new Map<string, string[]>();
   for (const listener of gateway.status.listeners) {
     for (const [type, bad] of LISTENER_TROUBLE) {
       const c = currentCondition(listener.conditions, type, gateway.metadata);
-      if (c?.status === bad) out.push(`listener ${listener.name}: ${describeCondition(c)}`);
+      if (c?.status === bad) out.set(listener.name, [...(out.get(listener.name) ?? []), describeCondition(c)]);
     }
   }
   return out;
@@ -55,7 +56,7 @@ interface Verdict {
 }
 
 /** Why the Gateway does not serve, or undefined when it does (as far as can be told). */
-function verdictOf(view: ClusterReader, gateway: GatewayApiGateway, troubles: readonly string[]): Verdict | undefined {
+function verdictOf(view: ClusterReader, gateway: GatewayApiGateway, troubles: ReadonlyMap<string, readonly string[]>): Verdict | undefined {
   const { metadata } = gateway;
   const className = gateway.spec.gatewayClassName;
   const gatewayClass = view.has('GatewayClass') ? view.get('GatewayClass', undefined, className) : undefined;
@@ -66,8 +67,10 @@ function verdictOf(view: ClusterReader, gateway: GatewayApiGateway, troubles: re
   if (programmed?.status === 'False') return { cause: `it is not programmed${reasonOf(programmed)}`, since: programmed.lastTransitionTime, related: classRef };
   if (accepted || programmed) {
     // Status is current: the Gateway serves, unless a listener does not.
-    if (troubles.length === 0) return undefined;
-    return { cause: `${troubles.length === 1 ? 'a listener does' : `${troubles.length} listeners do`} not work (${troubles[0]})`, since: undefined, related: classRef };
+    const [first] = troubles;
+    if (!first) return undefined;
+    const count = troubles.size === 1 ? `listener ${first[0]} does` : `${troubles.size} listeners do`;
+    return { cause: `${count} not work (${troubles.size === 1 ? '' : `${first[0]}: `}${first[1][0] ?? ''})`, since: undefined, related: classRef };
   }
   // No implementation wrote status for this generation: what the references show.
   const since = laterOf(findCondition(gateway.status.conditions, 'Accepted')?.lastTransitionTime, metadata.creationTimestamp);
@@ -108,7 +111,7 @@ export const notProgrammedGateways: Analyzer = {
         evidence: [
           `gatewayClassName: ${gateway.spec.gatewayClassName}`,
           ...statusWritten.map((c) => `condition ${describeCondition(c)}`),
-          ...troubles,
+          ...[...troubles].map(([listener, conditions]) => `listener ${listener}: ${conditions.join('; ')}`),
           ...certificates,
           `listeners: ${gateway.spec.listeners.map((l) => `${l.name} ${l.protocol}/${l.port}${l.hostname ? ` ${l.hostname}` : ''}`).join(', ') || 'none'}`,
           ...(gateway.status.addresses.length ? [`addresses: ${gateway.status.addresses.map((a) => a.value).join(', ')}`] : ['no address assigned']),

@@ -24,7 +24,7 @@ export function currentCondition(conditions: readonly Condition[], type: string,
 }
 
 export function describeCondition(c: Condition): string {
-  return `${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}${c.message ? `: ${c.message}` : ''}`;
+  return `${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}${c.message ? `: ${c.message.replace(/\.$/, '')}` : ''}`;
 }
 
 /** The later of two RFC 3339 timestamps (a defaulted lastTransitionTime of 1970 loses to the creation). */
@@ -145,7 +145,7 @@ export function backendProblem(view: ClusterReader, route: Route, ref: BackendRe
     return `${describeBackendRef(ref, routeNamespace)} is in another namespace and no ReferenceGrant in ${namespace} allows ${route.kind}s of ${routeNamespace} to refer to it`;
   }
   const service = view.get('Service', namespace, ref.name);
-  if (!service) return `${describeBackendRef(ref, routeNamespace)} does not exist`;
+  if (!service) return `Service ${namespace}/${ref.name} does not exist`;
   if (ref.port === undefined) return `${describeBackendRef(ref, routeNamespace)} is named without a port, which a Service backend requires`;
   const ports = service.spec.ports ?? [];
   if (!ports.some((p) => p.port === ref.port)) return `${describeBackendRef(ref, routeNamespace)}: the Service has no port ${ref.port} (it has ${ports.map((p) => p.port).join(', ') || 'none'})`;

@@ -22,6 +22,8 @@ interface ParentVerdict {
   readonly since?: string;
   /** The implementation said so (not inferred from the references). */
   readonly fromStatus: boolean;
+  /** The refusal is the Gateway's failure, not the route's: the Gateway's finding explains it. */
+  readonly blamesGateway?: boolean;
 }
 
 function judgeParent(ctx: AnalysisContext, route: Route, ref: ParentReference): ParentVerdict | undefined {
@@ -32,11 +34,13 @@ function judgeParent(ctx: AnalysisContext, route: Route, ref: ParentReference): 
   const resolution = resolveParent(ctx.view, route, ref);
   if (resolution.type === 'unknown') return undefined;
   if (resolution.type === 'refused') return { ref, accepted: false, fromStatus: false, why: resolution.reason };
-  // The references hold; without status from an implementation the route is only as good as its Gateway.
+  // The references hold. Status about an older generation: the implementation has yet to catch up.
+  if (parentStatus) return undefined;
+  // Without status from an implementation the route is only as good as its Gateway.
   const gatewayServes = currentCondition(resolution.gateway.status.conditions, 'Programmed', resolution.gateway.metadata)?.status === 'True';
   return gatewayServes
     ? { ref, accepted: false, fromStatus: false, why: `${describeParentRef(ref, route.metadata.namespace ?? '')} serves, but its implementation has written no status for this route` }
-    : { ref, accepted: false, fromStatus: false, why: `${describeParentRef(ref, route.metadata.namespace ?? '')} is not programmed by an implementation` };
+    : { ref, accepted: false, fromStatus: false, blamesGateway: true, why: `${describeParentRef(ref, route.metadata.namespace ?? '')} is not programmed by an implementation` };
 }
 
 /** The route kinds both route analyzers iterate. */
@@ -69,19 +73,19 @@ export const notAcceptedRoutes: Analyzer = {
       const since = refusals.every((v) => v.fromStatus && v.since) ? refusals.map((v) => v.since ?? '').sort()[refusals.length - 1] : route.metadata.creationTimestamp;
       if (!olderThan(ctx, since, settings.thresholds.gatewayApiGrace, namespace)) continue;
       const age = ageMs(since, ctx.now);
-      const related: ObjectRef[] = gatewayParents.map((ref) => gatewayRef(ref.namespace ?? namespace, ref.name));
+      const related: ObjectRef[] = refusals.filter((v) => v.blamesGateway).map((v) => gatewayRef(v.ref.namespace ?? namespace, v.ref.name));
       findings.push({
         check: 'HTTPRouteNotAccepted',
         severity: 'critical',
         subject: objectRef(route),
         object: objectRef(route),
-        message: `${route.kind} ${namespace}/${route.metadata.name} is not accepted by any of its ${gatewayParents.length === 1 ? 'parent' : `${gatewayParents.length} parents`}${age !== undefined ? ` (for ${formatDuration(age)})` : ''}: ${refusals[0]?.why ?? 'no parent'}.`,
+        message: `${route.kind} ${namespace}/${route.metadata.name} is not accepted by ${gatewayParents.length === 1 ? 'its parent' : `any of its ${gatewayParents.length} parents`}${age !== undefined ? ` (for ${formatDuration(age)})` : ''}: ${(refusals[0]?.why ?? 'no parent').replace(/\.$/, '')}.`,
         evidence: [
           ...refusals.map((v) => `parent ${describeParentRef(v.ref, namespace)}: ${v.why ?? 'not accepted'}${v.fromStatus ? '' : ' (from the references; no status from an implementation)'}`),
           ...(route.spec.hostnames.length ? [`hostnames: ${route.spec.hostnames.join(', ')}`] : []),
         ],
         ...(since ? { firstSeen: since } : {}),
-        related,
+        ...(related.length ? { related } : {}),
       });
     }
     return findings;
