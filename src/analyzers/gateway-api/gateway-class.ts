@@ -40,7 +40,7 @@ export const notAcceptedGatewayClasses: Analyzer = {
         message: `GatewayClass ${name} is not accepted: ${why}.`,
         evidence: [
           `controllerName: ${controller}`,
-          written ? `condition ${describeCondition(written)}${accepted ? '' : ' (not written by a controller for this generation)'}` : 'no Accepted condition',
+          written ? `condition ${describeCondition(written)}${accepted ? '' : ' (no controller has given a verdict on this generation)'}` : 'no Accepted condition',
           ...(view.has(GATEWAY_API_GATEWAY) ? [gateways.length ? `Gateways of this class: ${gateways.map((g) => `${g.metadata.namespace ?? ''}/${g.metadata.name}`).join(', ')}` : 'no Gateway uses this class'] : []),
         ],
         ...(since ? { firstSeen: since } : {}),
