@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { findingSeries } from '../../../src/server/metrics.js';
 import { reportLabels, reportName, reportOwnerReferences } from '../../../src/report/report-naming.js';
 import { linkRootCauses } from '../../../src/report/root-causes.js';
+import { remediationFor } from '../../../src/report/remediation.js';
 import { ClusterView } from '../../../src/cluster/view.js';
 import { snapshotOf } from '../../../src/cluster/snapshot.js';
 import { GATEWAY_API_GATEWAY } from '../../../src/model/gateway-api.js';
@@ -58,6 +59,14 @@ describe('GatewayNotProgrammed evidence', () => {
     expect(orphan?.message).toBe('Gateway legacy/orphan does not serve (for 4d): its GatewayClass traefik does not exist.');
     expect(orphan?.rootCause).toBeUndefined();
     expect(findings.find((f) => f.object.name === 'internal')?.message).toBe('Gateway edge/internal does not serve (for 50m): it is not programmed (AddressNotAssigned): No addresses have been assigned to the Gateway.');
+  });
+
+  it('fills the runbook\'s commands with the qualified resource name, the Gateway and its class', () => {
+    const secure = linked([CLASSES, GATEWAYS]).find((f) => f.check === 'GatewayNotProgrammed' && f.object.name === 'secure');
+    if (!secure) throw new Error('no finding on shop/secure');
+    const steps = remediationFor(secure).join('\n');
+    expect(steps).toContain('`kubectl get gateway.gateway.networking.k8s.io -n shop secure -o yaml`');
+    expect(steps).toContain('`kubectl get gatewayclass eg`');
   });
 
   it('reports a Gateway still provisioning once it is past the grace', () => {
