@@ -68,8 +68,9 @@ describe('Gateway API scenarios', () => {
     for (const kind of KINDS) expect(cacheObjects(before, kind), kind).toBeUndefined();
 
     await installCrds(k, CRDS);
+    // The published CRDs are large (HTTPRoute's is 440 kB of schema): discovery serves them late on a loaded machine.
     for (const kind of KINDS) {
-      await waitFor(`the controller to watch ${kind}`, async () => (cacheObjects(await controller.metrics(), kind) === 0 ? true : undefined), { timeoutMs: 15_000, intervalMs: 200 });
+      await waitFor(`the controller to watch ${kind}`, async () => (cacheObjects(await controller.metrics(), kind) === 0 ? true : undefined), { timeoutMs: 45_000, intervalMs: 200 });
     }
     expect((await fetch(controller.readyUrl)).status).toBe(200);
   });
