@@ -3,6 +3,7 @@
 import { beyondTheRunbookChecks } from './catalogue/beyond-the-runbook.js';
 import { certificatesChecks } from './catalogue/certificates.js';
 import { dnsChecks } from './catalogue/dns.js';
+import { gatewayApiChecks } from './catalogue/gateway-api.js';
 import { generalChecks } from './catalogue/general.js';
 import { istioChecks } from './catalogue/istio.js';
 import { networkChecks } from './catalogue/network.js';
@@ -22,6 +23,7 @@ export const CATALOGUE = [
   ...certificatesChecks,
   ...storageAndNodesChecks,
   ...beyondTheRunbookChecks,
+  ...gatewayApiChecks,
   ...generalChecks,
 ] as const satisfies readonly CheckDefinition[];
 

@@ -34,6 +34,7 @@ import { overdueRenewals } from './certificates/renewal-overdue.js';
 import { failedCertificateRequests } from './certificates/request-failed.js';
 import { externalDns } from './dns/external-dns.js';
 import { istioAnalyzers } from './istio/index.js';
+import { gatewayApiAnalyzers } from './gateway-api/index.js';
 import { clusterDns } from './network/cluster-dns.js';
 import { invalidDnsNames } from './network/dns-names.js';
 import { ingressBackends } from './network/ingress-backends.js';
@@ -99,4 +100,5 @@ export const ANALYZERS: readonly Analyzer[] = [
   horizontalPodAutoscalers,
   blockingDisruptionBudgets,
   unavailableAdmissionWebhooks,
+  ...gatewayApiAnalyzers,
 ];

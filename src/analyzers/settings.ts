@@ -70,6 +70,9 @@ export const thresholdsSchema = z
     pdbDisruptionsBlockedAfter: duration.default(3_600_000),
     // Every matching create or update fails meanwhile, so a webhook's outage counts early.
     admissionWebhookUnavailableAfter: duration.default(60_000),
+    // How long a Gateway API object may wait for its implementation to accept and program it (or,
+    // without status, for the objects it references to appear) before it counts as failing.
+    gatewayApiGrace: duration.default(120_000),
   })
   .strict();
 export type Thresholds = z.infer<typeof thresholdsSchema>;

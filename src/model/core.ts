@@ -1,6 +1,7 @@
 // Core/v1 kinds, parsed down to the fields the analyzers read.
 import { z } from 'zod';
 import { condition, labelMap, objectMeta, quantity, resourceList } from './meta.js';
+import { kindIdentityOf } from './kind-identity.js';
 
 const keyRef = z.object({ name: z.string().optional(), key: z.string(), optional: z.boolean().optional() });
 const nameRef = z.object({ name: z.string().optional(), optional: z.boolean().optional() });
@@ -295,6 +296,7 @@ export interface ClusterEvent {
 }
 
 const involvedObject = z.object({
+  apiVersion: z.string().optional(),
   kind: z.string().optional(),
   namespace: z.string().optional(),
   name: z.string().optional(),
@@ -323,7 +325,7 @@ export const coreEvent = z
     apiVersion: e.apiVersion,
     kind: 'Event',
     metadata: e.metadata,
-    involved: { kind: e.involvedObject.kind ?? '', name: e.involvedObject.name ?? '', ...pick(e.involvedObject) },
+    involved: { kind: kindIdentityOf(e.involvedObject.kind ?? '', e.involvedObject.apiVersion), name: e.involvedObject.name ?? '', ...pick(e.involvedObject) },
     type: e.type ?? 'Normal',
     reason: e.reason ?? '',
     message: e.message ?? '',
@@ -353,7 +355,7 @@ export const eventsV1Event = z
     apiVersion: e.apiVersion,
     kind: 'Event',
     metadata: e.metadata,
-    involved: { kind: e.regarding?.kind ?? '', name: e.regarding?.name ?? '', ...pick(e.regarding ?? {}) },
+    involved: { kind: kindIdentityOf(e.regarding?.kind ?? '', e.regarding?.apiVersion), name: e.regarding?.name ?? '', ...pick(e.regarding ?? {}) },
     type: e.type ?? 'Normal',
     reason: e.reason ?? '',
     message: e.note ?? '',

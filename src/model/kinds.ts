@@ -30,8 +30,13 @@ import { storageClass } from './storage.js';
 import type { StorageClass } from './storage.js';
 import { authorizationPolicy, destinationRule, gateway, ISTIO_NETWORKING_VERSIONS, ISTIO_SECURITY_VERSIONS, peerAuthentication, serviceEntry, sidecar, virtualService } from './istio.js';
 import type { AuthorizationPolicy, DestinationRule, Gateway, PeerAuthentication, ServiceEntry, Sidecar, VirtualService } from './istio.js';
+import { GATEWAY_API_GATEWAY, GATEWAY_API_GROUP, gatewayApiGateway, gatewayClass, grpcRoute, httpRoute, referenceGrant } from './gateway-api.js';
+import type { GatewayApiGateway, GatewayClass, GRPCRoute, HTTPRoute, ReferenceGrant } from './gateway-api.js';
 
-/** The parsed type of each kind, by the kind's name. Extend it together with KIND_DESCRIPTORS. */
+/**
+ * The parsed type of each kind, by the kind's identity: its name, or `Kind.group` where two groups
+ * serve a kind of that name (model/kind-identity.ts). Extend it together with KIND_DESCRIPTORS.
+ */
 export interface KindMap {
   Pod: Pod;
   Node: Node;
@@ -75,6 +80,11 @@ export interface KindMap {
   Sidecar: Sidecar;
   PeerAuthentication: PeerAuthentication;
   AuthorizationPolicy: AuthorizationPolicy;
+  GatewayClass: GatewayClass;
+  [GATEWAY_API_GATEWAY]: GatewayApiGateway;
+  HTTPRoute: HTTPRoute;
+  GRPCRoute: GRPCRoute;
+  ReferenceGrant: ReferenceGrant;
 }
 export type KindName = keyof KindMap;
 
@@ -86,6 +96,7 @@ export interface KindVariant {
 }
 
 export interface KindDescriptor<K extends KindName = KindName> {
+  /** The kind's identity; the API server's kind is wireKind(name) (model/kind-identity.ts). */
   readonly name: K;
   readonly plural: string;
   readonly namespaced: boolean;
@@ -104,6 +115,7 @@ const v = (group: string, version: string, schema: z.ZodType<unknown>): KindVari
 // Istio serves one schema under several versions; the newest is listed first.
 const istioNetworking = (schema: z.ZodType<unknown>): KindVariant[] => ISTIO_NETWORKING_VERSIONS.map((version) => v('networking.istio.io', version, schema));
 const istioSecurity = (schema: z.ZodType<unknown>): KindVariant[] => ISTIO_SECURITY_VERSIONS.map((version) => v('security.istio.io', version, schema));
+const gatewayApi = (versions: readonly string[], schema: z.ZodType<unknown>): KindVariant[] => versions.map((version) => v(GATEWAY_API_GROUP, version, schema));
 
 export const KIND_DESCRIPTORS: { readonly [K in KindName]: KindDescriptor<K> } = {
   Pod: kind({ name: 'Pod', plural: 'pods', namespaced: true, variants: [v('', 'v1', pod)] }),
@@ -148,6 +160,11 @@ export const KIND_DESCRIPTORS: { readonly [K in KindName]: KindDescriptor<K> } =
   Sidecar: kind({ name: 'Sidecar', plural: 'sidecars', namespaced: true, optional: true, variants: istioNetworking(sidecar) }),
   PeerAuthentication: kind({ name: 'PeerAuthentication', plural: 'peerauthentications', namespaced: true, optional: true, variants: istioSecurity(peerAuthentication) }),
   AuthorizationPolicy: kind({ name: 'AuthorizationPolicy', plural: 'authorizationpolicies', namespaced: true, optional: true, variants: istioSecurity(authorizationPolicy) }),
+  GatewayClass: kind({ name: 'GatewayClass', plural: 'gatewayclasses', namespaced: false, optional: true, variants: gatewayApi(['v1', 'v1beta1'], gatewayClass) }),
+  [GATEWAY_API_GATEWAY]: kind({ name: GATEWAY_API_GATEWAY, plural: 'gateways', namespaced: true, optional: true, variants: gatewayApi(['v1', 'v1beta1'], gatewayApiGateway) }),
+  HTTPRoute: kind({ name: 'HTTPRoute', plural: 'httproutes', namespaced: true, optional: true, variants: gatewayApi(['v1', 'v1beta1'], httpRoute) }),
+  GRPCRoute: kind({ name: 'GRPCRoute', plural: 'grpcroutes', namespaced: true, optional: true, variants: gatewayApi(['v1'], grpcRoute) }),
+  ReferenceGrant: kind({ name: 'ReferenceGrant', plural: 'referencegrants', namespaced: true, optional: true, variants: gatewayApi(['v1', 'v1beta1'], referenceGrant) }),
 };
 
 export const KIND_NAMES = Object.keys(KIND_DESCRIPTORS) as KindName[];

@@ -1,16 +1,23 @@
 // The object metadata every analyzer reads. Parsing keeps only these fields, so managedFields,
 // last-applied-configuration and other bulk never reach the view.
 import { z } from 'zod';
+import { kindIdentityOf } from './kind-identity.js';
 
 export const labelMap = z.record(z.string(), z.string());
 
-export const ownerReference = z.object({
-  apiVersion: z.string(),
-  kind: z.string(),
-  name: z.string(),
-  uid: z.string().optional(),
-  controller: z.boolean().optional(),
-});
+export const ownerReference = z
+  .object({
+    apiVersion: z.string(),
+    kind: z.string(),
+    name: z.string(),
+    uid: z.string().optional(),
+    controller: z.boolean().optional(),
+  })
+  // The owner's kind as the registry names it (a Gateway API Gateway is `Gateway.gateway.networking.k8s.io`).
+  .transform((ref) => {
+    const kind = kindIdentityOf(ref.kind, ref.apiVersion);
+    return kind === ref.kind ? ref : { ...ref, kind };
+  });
 export type OwnerReference = z.infer<typeof ownerReference>;
 
 /** Annotations the analyzers read; the rest (last-applied-configuration above all) are dropped. */

@@ -2,6 +2,7 @@
 // objects, or a precise account of why they could not be.
 import type { KindMap, KindName } from './kinds.js';
 import { KIND_DESCRIPTORS, apiVersionOf, isKindName } from './kinds.js';
+import { groupOf, kindIdentity } from './kind-identity.js';
 
 export interface UnparseableObject {
   readonly apiVersion: string;
@@ -37,7 +38,10 @@ export function parseObject(raw: unknown): ParseOutcome {
     return { type: 'unparseable', error: { apiVersion: '', kind: '', name: '(unknown)', field: '(object)', problem: 'not an object' } };
   }
   const apiVersion = typeof raw.apiVersion === 'string' ? raw.apiVersion : '';
-  const kind = typeof raw.kind === 'string' ? raw.kind : '';
+  const wire = typeof raw.kind === 'string' ? raw.kind : '';
+  const group = groupOf(apiVersion);
+  // The apiVersion tells kinds of the same name apart (Istio's Gateway, the Gateway API's).
+  const kind = kindIdentity(wire, group);
   const meta = isRecord(raw.metadata) ? raw.metadata : {};
   const name = typeof meta.name === 'string' ? meta.name : '(unnamed)';
   const namespace = typeof meta.namespace === 'string' ? meta.namespace : undefined;
@@ -47,7 +51,6 @@ export function parseObject(raw: unknown): ParseOutcome {
   }
   if (!isKindName(kind)) return { type: 'ignored', apiVersion, kind };
   const descriptor = KIND_DESCRIPTORS[kind];
-  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
   const variant = descriptor.variants.find((candidate) => apiVersionOf(candidate) === apiVersion);
   if (!variant) {
     // A known kind of a group we read, in a version we do not know: report it rather than guess.
@@ -57,7 +60,7 @@ export function parseObject(raw: unknown): ParseOutcome {
     }
     return { type: 'ignored', apiVersion, kind };
   }
-  const result = variant.schema.safeParse(raw);
+  const result = variant.schema.safeParse(kind === wire ? raw : { ...raw, kind });
   if (!result.success) {
     const issue = result.error.issues[0];
     return {

@@ -56,6 +56,12 @@ const RESOURCE_NAMES: Readonly<Record<string, readonly string[]>> = {
   Sidecar: ['sidecar', 'sidecars', 'sidecars.networking.istio.io'],
   PeerAuthentication: ['peerauthentication', 'peerauthentications', 'pa', 'peerauthentications.security.istio.io'],
   AuthorizationPolicy: ['authorizationpolicy', 'authorizationpolicies', 'ap', 'authorizationpolicies.security.istio.io'],
+  GatewayClass: ['gatewayclass', 'gatewayclasses', 'gatewayclasses.gateway.networking.k8s.io'],
+  // The bare `gateway` stays Istio's above: with both installed, only the qualified name is unambiguous.
+  'Gateway.gateway.networking.k8s.io': ['gateway.gateway.networking.k8s.io', 'gateways.gateway.networking.k8s.io'],
+  HTTPRoute: ['httproute', 'httproutes', 'httproutes.gateway.networking.k8s.io'],
+  GRPCRoute: ['grpcroute', 'grpcroutes', 'grpcroutes.gateway.networking.k8s.io'],
+  ReferenceGrant: ['referencegrant', 'referencegrants', 'refgrant', 'referencegrants.gateway.networking.k8s.io'],
 };
 const KIND_OF_RESOURCE: ReadonlyMap<string, string> = new Map(Object.entries(RESOURCE_NAMES).flatMap(([kind, names]) => names.map((name): [string, string] => [name, kind])));
 
@@ -83,6 +89,7 @@ const KIND_OF_PLACEHOLDER: Readonly<Record<string, string>> = {
   credentialName: 'Secret',
   service: 'Service',
   svc: 'Service',
+  gatewayClassName: 'GatewayClass',
 };
 /** Stands for "the finding's object, whatever its kind" where a command names it by `<kind> <name>`. */
 const THE_OBJECT = '';

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { HealthReport, OwnerReference, ReportSeverity, SubjectRef } from './healthreport-types.js';
 import { REPORT_LABELS } from './healthreport-types.js';
+import { wireKind } from '../model/kind-identity.js';
 
 /** Report names stay within 63 characters so that they are also valid label values and DNS labels. */
 export const MAX_REPORT_NAME_LENGTH = 63;
@@ -66,6 +67,7 @@ export function reportLabels(subject: SubjectRef, severity: ReportSeverity): Rec
  */
 export function reportOwnerReferences(subject: SubjectRef, namespace: string): HealthReport['metadata']['ownerReferences'] {
   if (!subject.namespace || subject.namespace !== namespace || !subject.uid || !subject.apiVersion) return undefined;
-  const owner: OwnerReference = { apiVersion: subject.apiVersion, kind: subject.kind, name: subject.name, uid: subject.uid, controller: false, blockOwnerDeletion: false };
+  // The API server's kind: a group-qualified identity (`Gateway.gateway.networking.k8s.io`) is ours only.
+  const owner: OwnerReference = { apiVersion: subject.apiVersion, kind: wireKind(subject.kind), name: subject.name, uid: subject.uid, controller: false, blockOwnerDeletion: false };
   return [owner];
 }

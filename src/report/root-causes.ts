@@ -77,6 +77,10 @@ export const ROOT_CAUSE_RULES: readonly RootCauseRule[] = [
   { dependent: 'AdmissionWebhookUnavailable', causes: POD_FAILURES },
   // A FailedCreate that says `failed calling webhook "<name>"` names that webhook's configuration in `related`.
   { dependent: 'WorkloadAdmissionDenied', causes: ['AdmissionWebhookUnavailable'] },
+  // Gateway API: a class no controller accepts leaves its Gateways unprogrammed, and a Gateway that
+  // does not serve leaves its routes unaccepted (the findings name the layer above in `related`).
+  { dependent: 'GatewayNotProgrammed', causes: ['GatewayClassNotAccepted'] },
+  { dependent: 'HTTPRouteNotAccepted', causes: ['GatewayNotProgrammed'] },
 ];
 
 const refKey = (ref: ObjectRef): string => `${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;

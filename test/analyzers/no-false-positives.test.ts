@@ -9,6 +9,7 @@ const HEALTHY = [
   'certificates/renewing-normally.yaml',
   'certificates/external-issuer.yaml',
   'dns/external-dns-healthy.yaml',
+  'gateway-api/healthy.yaml',
   'istio/mesh-healthy.yaml',
   'network/coredns-healthy.yaml',
   'network/healthy-namespace.yaml',

@@ -17,6 +17,7 @@ import { ClusterView, focusOnSubjects, refKey, scopeToNamespaces } from '../../s
 import { parseDocuments } from '../../src/input/documents.js';
 import type { KindName } from '../../src/model/kinds.js';
 import { KIND_DESCRIPTORS } from '../../src/model/kinds.js';
+import { kindIdentityOf } from '../../src/model/kind-identity.js';
 import type { KubeObject } from '../../src/model/meta.js';
 import { exampleDump, yamlFiles } from '../helpers/example-dump.js';
 import { FIXTURES, FIXTURE_NOW } from '../helpers/fixtures.js';
@@ -70,8 +71,11 @@ function focusMismatches(objects: readonly unknown[], analyzers: readonly Analyz
 }
 
 function kindOf(raw: unknown): KindName | undefined {
-  const kind = (raw as { kind?: unknown }).kind;
-  return typeof kind === 'string' && Object.hasOwn(KIND_DESCRIPTORS, kind) ? (kind as KindName) : undefined;
+  const { kind, apiVersion } = raw as { kind?: unknown; apiVersion?: unknown };
+  if (typeof kind !== 'string') return undefined;
+  // The registry's identity: the apiVersion tells Istio's Gateway from the Gateway API's.
+  const identity = kindIdentityOf(kind, typeof apiVersion === 'string' ? apiVersion : undefined);
+  return Object.hasOwn(KIND_DESCRIPTORS, identity) ? (identity as KindName) : undefined;
 }
 
 /** The parsed form of a raw object, as the view holds it. */

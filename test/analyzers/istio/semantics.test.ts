@@ -196,7 +196,8 @@ describe('Istio kinds', () => {
     expect(outcome.type === 'unparseable' && outcome.error.problem).toBe('version networking.istio.io/v2 is not one of networking.istio.io/v1, networking.istio.io/v1beta1, networking.istio.io/v1alpha3');
   });
 
-  it('ignores a Gateway API Gateway, which shares the kind name', () => {
-    expect(parseObject({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'public', namespace: 'istio-system' }, spec: { gatewayClassName: 'istio' } }).type).toBe('ignored');
+  it('does not take a Gateway API Gateway, which shares the kind name, for an Istio Gateway', () => {
+    const outcome = parseObject({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'public', namespace: 'istio-system' }, spec: { gatewayClassName: 'istio' } });
+    expect(outcome.type === 'parsed' && outcome.kind).toBe('Gateway.gateway.networking.k8s.io');
   });
 });
