@@ -190,6 +190,18 @@ contexts:
     await expect(loadConnection({ env: {}, homeDir: home })).resolves.toMatchObject({ server: 'https://dev.example.com:6443', loader: 'kubeconfig' });
   });
 
+  it("carries the namespace kubectl would use: the context's, the service account's, or none", async () => {
+    const kubeconfig = writeKubeconfig(kubeconfigYaml(CERT_FILES));
+    expect((await loadConnection({ kubeconfig, env: {} })).namespace).toBe('shop');
+    expect((await loadConnection({ kubeconfig, context: 'prod', env: {} })).namespace).toBeUndefined();
+    // client-node reads the context's namespace too.
+    expect((await loadConnection({ kubeconfig: writeKubeconfig(kubeconfigYaml(`${CERT_FILES}\n    as: bob`)), env: {} })).namespace).toBe('shop');
+    const dir = serviceAccount();
+    expect((await loadConnection({ env: POD_ENV, serviceAccountDir: dir })).namespace).toBeUndefined();
+    writeFileSync(join(dir, 'namespace'), 'platform');
+    expect((await loadConnection({ env: POD_ENV, serviceAccountDir: dir })).namespace).toBe('platform');
+  });
+
   it('fails at start-up when the service account token is not mounted', async () => {
     const dir = serviceAccount();
     await expect(loadConnection({ env: POD_ENV, serviceAccountDir: join(dir, 'elsewhere') })).rejects.toThrow(/cannot read the service account's CA/);
