@@ -4,7 +4,7 @@
 // WORKDIR, as its USER (uid/gid 65532; we are root in CI) — on Node.js 24, the image's Node (from
 // scripts/tools/install-node24.sh). That proves the payload is complete (production dependencies
 // only), that nothing writes under WORKDIR, and that the operator stops gracefully on SIGTERM.
-import { spawn, spawnSync, type SpawnOptions } from 'node:child_process';
+import { spawnSync, type SpawnOptions } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -13,6 +13,7 @@ import { renderChecksTable } from '../../src/cli/checks.js';
 import { RUN_USAGE } from '../../src/cli/run.js';
 import { argsOf, execForm, readDockerfile, stage } from '../helpers/dockerfile.js';
 import { applyProjectCrds, kube, repoRoot, statusOf, tempNamespace, waitFor, type Kube } from './kube.js';
+import { startOperatorProcess } from './operator-process.js';
 
 const pkg = JSON.parse(readFileSync(resolve(repoRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
 const runtimeStage = stage(readDockerfile(repoRoot), 'runtime');
@@ -184,29 +185,9 @@ describe('the operator started from the runtime image file system', () => {
 
     // CMD ["run"] plus the chart's arguments.
     const [command, ...rest] = entrypoint();
-    const child = spawn(command!, [...rest, 'run', '--kubeconfig', join(secrets, 'kubeconfig'), '--config', join(secrets, 'config.yaml'), '--leader-elect', '--metrics-port', '0', '--health-port', '0'], {
-      ...imageProcess(),
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    const logs: Record<string, unknown>[] = [];
-    let tail = '';
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (chunk: string) => {
-      tail = (tail + chunk).slice(-4000);
-      for (const line of chunk.split('\n').filter(Boolean)) {
-        try {
-          logs.push(JSON.parse(line) as Record<string, unknown>);
-        } catch {
-          logs.push({ msg: line });
-        }
-      }
-    });
-    const exited = new Promise<number | string | null>((done) => child.once('exit', (code, signal) => done(code ?? signal)));
+    const operator = startOperatorProcess(command!, [...rest, 'run', '--kubeconfig', join(secrets, 'kubeconfig'), '--config', join(secrets, 'config.yaml'), '--leader-elect', '--metrics-port', '0', '--health-port', '0'], imageProcess());
     try {
-      const starting = await waitFor('the operator to log its ports', async () => {
-        if (child.exitCode !== null) throw new Error(`the operator exited ${child.exitCode}: ${tail}`);
-        return logs.find((l) => l.msg === 'starting');
-      });
+      const starting = await operator.waitForLog('starting');
       expect(starting).toMatchObject({ operatorNamespace: ns.name, leaderElection: true, leaderElectionFrom: '--leader-elect' });
       const metrics = async () => (await fetch(`http://127.0.0.1:${String(starting.metricsPort)}/metrics`)).text();
       await waitFor('the operator to lead', async () => (/^healthreport_leader 1$/m.test(await metrics()) ? true : undefined), { intervalMs: 200 });
@@ -224,17 +205,17 @@ describe('the operator started from the runtime image file system', () => {
         return report?.status?.findings?.some((f) => f.check === 'ServiceSelectorMatchesNothing') ? true : undefined;
       }, { intervalMs: 200 });
     } catch (error) {
-      child.kill('SIGKILL');
-      await exited;
-      throw error;
+      operator.kill('SIGKILL');
+      await operator.exited;
+      throw new Error(`${error instanceof Error ? error.message : String(error)}\noperator stderr:\n${operator.tail()}`);
     }
 
     // As the kubelet stops a container: SIGTERM to PID 1.
     const stoppedAt = Date.now();
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    operator.kill('SIGTERM');
+    expect(await operator.exited).toBe(0);
     console.log(`runtime image: SIGTERM to exit 0 in ${Date.now() - stoppedAt} ms`);
-    expect(logs.map((l) => l.msg)).toContain('stopped');
+    expect(operator.logs.map((l) => l.msg)).toContain('stopped');
     const lease = (await k.custom.getNamespacedCustomObject({ group: 'coordination.k8s.io', version: 'v1', namespace: ns.name, plural: 'leases', name: 'healthreport-image' })) as { spec: { holderIdentity?: string } };
     expect(lease.spec.holderIdentity ?? '').toBe('');
     expect(snapshot(app)).toBe(before);
