@@ -66,7 +66,11 @@ describe("README's controller example", () => {
     const system = await k.core.readNamespace({ name: 'healthreport-system' }).catch((err: unknown) => (statusOf(err) === 404 ? undefined : Promise.reject(err)));
     expect(system, 'this example is about a cluster without healthreport-system').toBeUndefined();
     ns = await tempNamespace(k, 'e2e-readme');
-    await k.core.createNamespacedService({ namespace: ns.name, body: { metadata: { name: 'cart' }, spec: { selector: { app: 'carts' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } } });
+    // Reported at once with the default thresholds (most checks give a state minutes before reporting it).
+    await k.core.createNamespacedPersistentVolumeClaim({
+      namespace: ns.name,
+      body: { metadata: { name: 'orders-data' }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'e2e-readme-no-such-class', resources: { requests: { storage: '1Gi' } } } },
+    });
     // A Node whose kubelet stopped reporting an hour ago (kwok leaves Nodes without its annotation
     // alone; tainted so that no other test's pod lands on it): a cluster-scoped subject.
     await k.core.createNode({ body: { metadata: { name: nodeName, labels: { 'e2e.sre.otomi.io/test': 'true' } }, spec: { taints: [{ key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule' }] } } });
@@ -78,7 +82,7 @@ describe("README's controller example", () => {
     const starting = await operator.waitForLog('starting');
     expect(starting).toMatchObject({ operatorNamespace: 'default', operatorNamespaceFrom: 'the default, as for kubectl', leaderElection: false, leaderElectionFrom: 'not running in a pod', namespaces: [] });
 
-    await reportWith(ns.name, 'service-cart', 'ServiceSelectorMatchesNothing');
+    await reportWith(ns.name, 'persistentvolumeclaim-orders-data', 'PVCStorageClassMissing');
     await reportWith('default', `node-${nodeName}`, 'NodeNotReady');
     expect((await report('default', `node-${nodeName}`))?.spec.subject).toMatchObject({ kind: 'Node', name: nodeName });
     // No Lease was taken, and nothing complained about the operator namespace or failed to write.
