@@ -49,6 +49,14 @@ describe('controller configuration', () => {
     expect(parseControllerConfig({ leaderElection: { enabled: false } }, 'test').leaderElection.enabled).toBe(false);
   });
 
+  it('reads no logs unless evidence.logs is true, and bounds what it reads', () => {
+    expect(parseControllerConfig({}, 'test').evidence).toEqual({ logs: false, maxLogLines: 20, logRequestsPerMinute: 30 });
+    expect(parseControllerConfig({ evidence: { logs: true, maxLogLines: 50 } }, 'test').evidence).toEqual({ logs: true, maxLogLines: 50, logRequestsPerMinute: 30 });
+    expect(errorOf(() => parseControllerConfig({ evidence: { logs: 'yes' } }, 'cfg.yaml'))).toContain('evidence.logs');
+    expect(errorOf(() => parseControllerConfig({ evidence: { maxLogLines: 0 } }, 'cfg.yaml'))).toContain('evidence.maxLogLines');
+    expect(errorOf(() => parseControllerConfig({ evidence: { log: true } }, 'cfg.yaml'))).toContain('evidence');
+  });
+
   it('reads a YAML file with durations and partial sections', async () => {
     const path = await configFile(`
 namespaces: [shop, payments]
