@@ -7,12 +7,14 @@ import { pino } from 'pino';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { loadControllerConfig } from '../config/controller.js';
-import type { ControllerConfig } from '../config/controller.js';
+import type { ControllerConfig, ControllerEnvironment } from '../config/controller.js';
+import { chooseLeaderElection, operatorNamespaceOrigin, runsInPod } from '../config/placement.js';
 import { HeapBudget } from '../controller/heap-budget.js';
 import { LeaderElector, kubernetesLeaseClient } from '../controller/leader.js';
 import { Manager } from '../controller/manager.js';
 import { loadConnection } from '../kube/connection.js';
 import { KubeRequestError, kubeGetter } from '../kube/http.js';
+import type { KubeGetter } from '../kube/http.js';
 import { createHttpServers } from '../server/http.js';
 import { createMetrics } from '../server/metrics.js';
 import type { CliIO } from './io.js';
@@ -29,7 +31,8 @@ Options:
       --context NAME         kubeconfig context
       --metrics-port N       /metrics port (default 8080, or the config's server.metricsPort)
       --health-port N        /healthz and /readyz port (default 8081)
-      --leader-elect BOOL    true|false: elect a leader through a Lease (default true)
+      --leader-elect[=BOOL]  elect a leader through a Lease in the operator namespace (default:
+                             the config's leaderElection.enabled, else on in a pod, off elsewhere)
       --namespace NS         watch only this namespace (repeatable; default all)
       --log-level LEVEL      trace|debug|info|warn|error (default info)
   -h, --help                 this help
@@ -48,6 +51,37 @@ export interface RunOptions {
   /** Resolves when the controller should stop (signals); tests pass their own. */
   readonly stopSignal?: Promise<string>;
   readonly onStarted?: (info: { metricsPort: number; healthPort: number; manager: Manager }) => void;
+}
+
+/**
+ * `--leader-elect` alone means true, as for controller-runtime's managers (a Go bool flag); parseArgs
+ * only knows options that always take a value, so the bare flag is spelled out before parsing.
+ */
+export function normalizeLeaderElectFlag(argv: readonly string[]): string[] {
+  return argv.map((arg, i) => (arg === '--leader-elect' && !['true', 'false'].includes(argv[i + 1] ?? '') ? '--leader-elect=true' : arg));
+}
+
+/**
+ * The operator namespace must exist: reports on cluster-scoped subjects and the leader Lease live
+ * there, and writing into a missing one would only fail again at every retry. A 403 (RBAC without
+ * `get` on namespaces) cannot tell, so start-up goes on.
+ */
+async function checkOperatorNamespace(api: KubeGetter, namespace: string, origin: string, log: Logger): Promise<void> {
+  try {
+    await api.getJson(`/api/v1/namespaces/${encodeURIComponent(namespace)}`);
+  } catch (error) {
+    if (error instanceof KubeRequestError && error.status === 404) {
+      throw new Error(
+        `the operator namespace "${namespace}" (${origin}) does not exist; it holds the reports on cluster-scoped subjects (nodes, the cluster) and the leader election Lease. ` +
+          `Create it (kubectl create namespace ${namespace}) or name an existing one: operatorNamespace in --config, $POD_NAMESPACE, or the kubeconfig context's namespace`,
+      );
+    }
+    if (error instanceof KubeRequestError && error.status === 403) {
+      log.warn({ namespace }, 'cannot check that the operator namespace exists (RBAC forbids get on namespaces): going on');
+      return;
+    }
+    throw new Error(`cannot reach the cluster at ${api.server}: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 function signalPromise(): Promise<string> {
@@ -71,7 +105,7 @@ function heapBudget(config: ControllerConfig, log: Logger): HeapBudget | undefin
 
 export async function runCommand(argv: readonly string[], io: CliIO, options: RunOptions = {}): Promise<number> {
   const { values } = parseArgs({
-    args: [...argv],
+    args: normalizeLeaderElectFlag(argv),
     options: {
       config: { type: 'string' },
       kubeconfig: { type: 'string' },
@@ -93,15 +127,8 @@ export async function runCommand(argv: readonly string[], io: CliIO, options: Ru
   const leaderElect = values['leader-elect'];
   if (leaderElect !== undefined && !['true', 'false'].includes(leaderElect)) throw new UsageError('--leader-elect must be true or false');
 
-  const loaded = await loadControllerConfig(values.config, { ...(io.env.POD_NAMESPACE ? { podNamespace: io.env.POD_NAMESPACE } : {}) });
   const metricsPort = portOption('metrics-port', values['metrics-port']);
   const healthPort = portOption('health-port', values['health-port']);
-  const config: ControllerConfig = {
-    ...loaded,
-    ...(values.namespace?.length ? { namespaces: values.namespace } : {}),
-    server: { metricsPort: metricsPort ?? loaded.server.metricsPort, healthPort: healthPort ?? loaded.server.healthPort },
-    leaderElection: { ...loaded.leaderElection, ...(leaderElect ? { enabled: leaderElect === 'true' } : {}) },
-  };
 
   const log = pino({ level, base: { component: 'healthreport-operator', version: VERSION } }, pino.destination({ dest: 2, sync: false }));
   let connection;
@@ -110,18 +137,36 @@ export async function runCommand(argv: readonly string[], io: CliIO, options: Ru
   } catch (error) {
     throw new Error(`cannot load the kubeconfig${values.kubeconfig ? ` ${values.kubeconfig}` : ''}: ${error instanceof Error ? error.message : String(error)}`);
   }
+  // The connection's namespace is one of the operator namespace's defaults (config/placement.ts).
+  const placement: ControllerEnvironment = {
+    ...(io.env.POD_NAMESPACE ? { podNamespace: io.env.POD_NAMESPACE } : {}),
+    ...(connection.namespace ? { contextNamespace: connection.namespace } : {}),
+  };
+  const loaded = await loadControllerConfig(values.config, placement);
+  const election = chooseLeaderElection(leaderElect === undefined ? undefined : leaderElect === 'true', loaded.leaderElection.enabled, runsInPod(io.env));
+  const config: ControllerConfig = {
+    ...loaded,
+    ...(values.namespace?.length ? { namespaces: values.namespace } : {}),
+    server: { metricsPort: metricsPort ?? loaded.server.metricsPort, healthPort: healthPort ?? loaded.server.healthPort },
+    leaderElection: { ...loaded.leaderElection, enabled: election.enabled },
+  };
+  const namespaceOrigin = operatorNamespaceOrigin(config.operatorNamespace, placement, connection.loader === 'in-cluster');
 
   const registry = new Registry();
   const metrics = createMetrics(registry, { version: VERSION });
   // Counts what the controller asks of the API server (the leader Lease, which has its own getter, aside).
   const api = kubeGetter(connection, undefined, { onRequest: (verb) => metrics.apiRequests.inc({ verb }) });
+  await checkOperatorNamespace(api, config.operatorNamespace, namespaceOrigin, log);
   const budget = heapBudget(config, log);
   const manager = new Manager({ api, config, metrics, log, ...(budget ? { heapCheck: () => budget.check() } : {}) });
   const servers = createHttpServers({ registry, metricsPort: config.server.metricsPort, healthPort: config.server.healthPort, readiness: () => manager.readiness() });
   const ports = await servers.start();
   // Also between passes: listing and watch traffic make garbage outside them.
   const heapTimer = budget ? setInterval(() => budget.check(), 250).unref() : undefined;
-  log.info({ server: api.server, ...ports, namespaces: config.namespaces, operatorNamespace: config.operatorNamespace }, 'starting');
+  log.info(
+    { server: api.server, ...ports, namespaces: config.namespaces, operatorNamespace: config.operatorNamespace, operatorNamespaceFrom: namespaceOrigin, leaderElection: election.enabled, leaderElectionFrom: election.reason },
+    'starting',
+  );
   try {
     await manager.start();
   } catch (error) {

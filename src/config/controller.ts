@@ -19,7 +19,8 @@ const dnsSubdomain = z
 
 const port = z.number().int().min(1).max(65535);
 
-export const DEFAULT_OPERATOR_NAMESPACE = 'healthreport-system';
+/** The operator namespace when nothing names one: kubectl's default namespace. */
+export const DEFAULT_OPERATOR_NAMESPACE = 'default';
 
 /** Bounds that keep one HealthReport far below etcd's 1.5 MiB object limit (the CRD allows up to 200 findings). */
 export const reportSettingsSchema = z
@@ -43,7 +44,8 @@ export const serverSettingsSchema = z
 
 export const leaderElectionSchema = z
   .object({
-    enabled: z.boolean().default(true),
+    /** Unset: on in a pod, off elsewhere (config/placement.ts); --leader-elect overrides both. */
+    enabled: z.boolean().optional(),
     leaseName: dnsSubdomain.default('healthreport-operator'),
     leaseDuration: duration.default(15_000),
     renewDeadline: duration.default(10_000),
@@ -104,9 +106,12 @@ export const logEvidenceSchema = z
   .strict();
 export type LogEvidenceSettings = z.infer<typeof logEvidenceSchema>;
 
-/** What the process environment contributes: the controller's own namespace (downward API). */
+/** What the process environment contributes to the operator namespace's default (config/placement.ts). */
 export interface ControllerEnvironment {
+  /** $POD_NAMESPACE (downward API). */
   readonly podNamespace?: string;
+  /** The kubeconfig context's namespace, or the pod's service account's: the one kubectl would use. */
+  readonly contextNamespace?: string;
 }
 
 export function controllerConfigSchema(env: ControllerEnvironment = {}) {
@@ -115,7 +120,7 @@ export function controllerConfigSchema(env: ControllerEnvironment = {}) {
       /** Namespaces to watch; empty means all. */
       namespaces: z.array(dnsLabel).default([]),
       /** Where reports on cluster-scoped subjects (nodes, cluster issuers, the cluster) and the lease live. */
-      operatorNamespace: dnsLabel.default(env.podNamespace || DEFAULT_OPERATOR_NAMESPACE),
+      operatorNamespace: dnsLabel.default(env.podNamespace || env.contextNamespace || DEFAULT_OPERATOR_NAMESPACE),
       workers: z.number().int().min(1).max(64).default(2),
       /**
        * A full analysis pass over the cache (no API request) as a safety net. Time-based thresholds

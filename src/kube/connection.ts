@@ -19,6 +19,11 @@ export interface KubeConnection {
   apply(options: https.RequestOptions): Promise<void>;
   /** How the connection was loaded (for logs and tests). */
   readonly loader: 'in-cluster' | 'kubeconfig' | 'client-node';
+  /**
+   * The namespace kubectl would use with this connection: the kubeconfig context's, or in a pod the
+   * service account's; undefined when neither names one (kubectl then uses `default`).
+   */
+  readonly namespace?: string;
 }
 
 export interface LoadConnectionOptions {
@@ -139,6 +144,8 @@ export interface SelectedContext {
   readonly name: string;
   readonly cluster: ClusterEntry;
   readonly user: UserEntry;
+  /** The context's namespace, when it sets one. */
+  readonly namespace?: string;
 }
 
 export function selectContext(config: Kubeconfig, contextName?: string): SelectedContext {
@@ -152,7 +159,7 @@ export function selectContext(config: Kubeconfig, contextName?: string): Selecte
   // A context without a user sends no credentials (kubectl does the same).
   const user = context.user ? config.users.get(context.user) : {};
   if (!user) throw new Error(`user "${context.user}" of context "${name}" is not in ${where}`);
-  return { name, cluster, user };
+  return { name, cluster, user, ...(context.namespace ? { namespace: context.namespace } : {}) };
 }
 
 const NATIVE_CLUSTER_FIELDS = new Set(['server', 'certificate-authority', 'certificate-authority-data', 'insecure-skip-tls-verify', 'tls-server-name', 'extensions', 'disable-compression']);
@@ -204,7 +211,7 @@ export function tokenFromFile(path: string, ttlMs: number, now: () => number = D
   };
 }
 
-function nativeConnection(server: string, tls: TlsSettings, credentials: Credentials, loader: KubeConnection['loader']): KubeConnection {
+function nativeConnection(server: string, tls: TlsSettings, credentials: Credentials, loader: KubeConnection['loader'], namespace: string | undefined): KubeConnection {
   const url = new URL(server);
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`server ${server} is neither an https:// nor an http:// URL`);
   // One keep-alive agent per connection: its sockets carry this connection's TLS settings only.
@@ -212,6 +219,7 @@ function nativeConnection(server: string, tls: TlsSettings, credentials: Credent
   return {
     server,
     loader,
+    ...(namespace ? { namespace } : {}),
     async apply(options) {
       if (agent) {
         Object.assign(options, tls);
@@ -255,7 +263,7 @@ export async function connectionFromContext(selected: SelectedContext, tokenFile
   if (token) credentials = { type: 'bearer', token: () => Promise.resolve(token) };
   else if (user.tokenFile) credentials = { type: 'bearer', token: tokenFromFile(user.tokenFile, tokenFileTtlMs) };
   else if (user.username) credentials = { type: 'basic', header: `Basic ${Buffer.from(`${user.username}:${user.password ?? ''}`).toString('base64')}` };
-  return nativeConnection(cluster.server, tls, credentials, 'kubeconfig');
+  return nativeConnection(cluster.server, tls, credentials, 'kubeconfig', selected.namespace);
 }
 
 /** The pod's service account: the API server's Service address, its CA and the (rotating) token. */
@@ -274,16 +282,20 @@ export async function inClusterConnection(env: LoadConnectionOptions['env'], dir
   const token = tokenFromFile(join(dir, 'token'), tokenFileTtlMs);
   // Fail at start-up, not at the first request, when the token is not mounted.
   await token();
-  return nativeConnection(server, { ca }, { type: 'bearer', token }, 'in-cluster');
+  // The pod's namespace, as client-go's in-cluster config reads it (optional: older mounts lack it).
+  const namespace = await readFile(join(dir, 'namespace'), 'utf8').then((text) => text.trim(), () => undefined);
+  return nativeConnection(server, { ca }, { type: 'bearer', token }, 'in-cluster', namespace);
 }
 
 /** Wraps a client-node KubeConfig (callers that already hold one: the bench, tests, the fallback). */
 export function connectionFromKubeConfig(kc: KubeConfig): KubeConnection {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error('the kubeconfig has no current cluster (set a context with kubectl config use-context)');
+  const namespace = kc.getContextObject(kc.getCurrentContext())?.namespace;
   return {
     server: cluster.server,
     loader: 'client-node',
+    ...(namespace ? { namespace } : {}),
     apply: (options) => kc.applyToHTTPSOptions(options),
   };
 }

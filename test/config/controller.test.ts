@@ -22,15 +22,31 @@ describe('controller configuration', () => {
     const config = await loadControllerConfig(undefined);
     expect(config).toMatchObject({
       namespaces: [],
-      operatorNamespace: 'healthreport-system',
+      operatorNamespace: 'default',
       workers: 2,
       reports: { retention: 3_600_000, maxFindingsPerReport: 50 },
       server: { metricsPort: 8080, healthPort: 8081 },
-      leaderElection: { enabled: true, leaseName: 'healthreport-operator', leaseDuration: 15_000, renewDeadline: 10_000, retryPeriod: 2_000 },
+      leaderElection: { leaseName: 'healthreport-operator', leaseDuration: 15_000, renewDeadline: 10_000, retryPeriod: 2_000 },
       rateLimit: { qps: 50, burst: 100, backoffBase: 100, backoffMax: 300_000 },
     });
     expect(config.analysis.thresholds.podPendingTooLongAfter).toBe(600_000);
     expect(config.analysis.evidence.maxEvents).toBe(5);
+    // Unset: decided by where the controller runs (config/placement.ts).
+    expect(config.leaderElection.enabled).toBeUndefined();
+  });
+
+  it('takes the operator namespace from the file, else the pod, else the kubeconfig context, else default (like kubectl)', () => {
+    const ns = (document: object, env: object) => parseControllerConfig(document, 'test', env).operatorNamespace;
+    expect(ns({}, { podNamespace: 'platform', contextNamespace: 'shop' })).toBe('platform');
+    expect(ns({ operatorNamespace: 'ops' }, { podNamespace: 'platform', contextNamespace: 'shop' })).toBe('ops');
+    expect(ns({}, { podNamespace: '', contextNamespace: 'shop' })).toBe('shop');
+    expect(ns({}, { podNamespace: '' })).toBe('default');
+    expect(ns({}, {})).toBe('default');
+  });
+
+  it('keeps leaderElection.enabled as the file says it', () => {
+    expect(parseControllerConfig({ leaderElection: { enabled: true } }, 'test').leaderElection.enabled).toBe(true);
+    expect(parseControllerConfig({ leaderElection: { enabled: false } }, 'test').leaderElection.enabled).toBe(false);
   });
 
   it('reads no logs unless evidence.logs is true, and bounds what it reads', () => {
@@ -39,12 +55,6 @@ describe('controller configuration', () => {
     expect(errorOf(() => parseControllerConfig({ evidence: { logs: 'yes' } }, 'cfg.yaml'))).toContain('evidence.logs');
     expect(errorOf(() => parseControllerConfig({ evidence: { maxLogLines: 0 } }, 'cfg.yaml'))).toContain('evidence.maxLogLines');
     expect(errorOf(() => parseControllerConfig({ evidence: { log: true } }, 'cfg.yaml'))).toContain('evidence');
-  });
-
-  it('takes the operator namespace from the pod, unless the file names one', () => {
-    expect(parseControllerConfig({}, 'test', { podNamespace: 'platform' }).operatorNamespace).toBe('platform');
-    expect(parseControllerConfig({ operatorNamespace: 'ops' }, 'test', { podNamespace: 'platform' }).operatorNamespace).toBe('ops');
-    expect(parseControllerConfig({}, 'test', { podNamespace: '' }).operatorNamespace).toBe('healthreport-system');
   });
 
   it('reads a YAML file with durations and partial sections', async () => {

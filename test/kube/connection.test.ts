@@ -190,6 +190,16 @@ contexts:
     await expect(loadConnection({ env: {}, homeDir: home })).resolves.toMatchObject({ server: 'https://dev.example.com:6443', loader: 'kubeconfig' });
   });
 
+  it("carries the namespace kubectl would use: the context's, the service account's, or none", async () => {
+    const kubeconfig = writeKubeconfig(kubeconfigYaml(CERT_FILES));
+    expect((await loadConnection({ kubeconfig, env: {} })).namespace).toBe('shop');
+    expect((await loadConnection({ kubeconfig, context: 'prod', env: {} })).namespace).toBeUndefined();
+    const dir = serviceAccount();
+    expect((await loadConnection({ env: POD_ENV, serviceAccountDir: dir })).namespace).toBeUndefined();
+    writeFileSync(join(dir, 'namespace'), 'platform');
+    expect((await loadConnection({ env: POD_ENV, serviceAccountDir: dir })).namespace).toBe('platform');
+  });
+
   it('fails at start-up when the service account token is not mounted', async () => {
     const dir = serviceAccount();
     await expect(loadConnection({ env: POD_ENV, serviceAccountDir: join(dir, 'elsewhere') })).rejects.toThrow(/cannot read the service account's CA/);
@@ -232,7 +242,10 @@ describe('client-node fallback', () => {
 
   it('gives client-node the context chosen and the paths resolved', async () => {
     const path = writeKubeconfig(kubeconfigYaml(`${CERT_FILES}\n    as: bob`));
-    const options = await applied(await loadConnection({ kubeconfig: path, env: {} }));
+    const connection = await loadConnection({ kubeconfig: path, env: {} });
+    // The context's namespace, as the native loader reads it.
+    expect(connection.namespace).toBe('shop');
+    const options = await applied(connection);
     expect(String(options.ca)).toBe(CA);
     expect(String(options.cert)).toBe(CERT);
     expect(options.headers).toMatchObject({ 'Impersonate-User': 'bob' });
