@@ -159,7 +159,7 @@ export function subjectsAffectedBy(view: ClusterReader, kind: KindName, obj: Kub
     default:
       if (ROLL_UP.has(kind) && !options.ownershipKept && namespace !== undefined) {
         // Added or removed (or re-owned), it changes the subject of whatever it controls.
-        const controls = OWNED_KINDS.some((owned) => view.has(owned) && view.inNamespace(owned, namespace).some((o) => (o.metadata.ownerReferences ?? []).some((ref) => (ref.kind === kind && ref.name === name) || (ref.uid !== undefined && ref.uid === obj.metadata.uid))));
+        const controls = OWNED_KINDS.some((owned) => view.has(owned) && view.inNamespace(owned, namespace).some((o) => (o.metadata.ownerReferences ?? []).some((ref) => ref.kind === kind && (ref.name === name || (ref.uid !== undefined && ref.uid === obj.metadata.uid)))));
         if (controls) exact = false;
       } else if (!KIND_DESCRIPTORS[kind].namespaced) {
         // A cluster-scoped object not mapped above (StorageClass, PersistentVolume, ...): read by

@@ -9,6 +9,18 @@ const POD_CHECKS: readonly CheckId[] = [
 
 export const cases: readonly CheckCase[] = [
   {
+    name: 'an owner reference rolls up through the ReplicaSet it names, not through a StatefulSet that holds the same uid',
+    fixtures: ['pods/owner-uid-collision.yaml'],
+    checks: ['PodCrashLooping', 'WorkloadReplicasUnavailable'],
+    expected: ['PodCrashLooping Deployment/media/transcoder', 'WorkloadReplicasUnavailable Deployment/media/transcoder'],
+  },
+  {
+    name: 'the StatefulSet whose uid collides gets no finding: its own pod is healthy',
+    fixtures: ['pods/owner-uid-collision.yaml'],
+    checks: ['PodNotReady', 'PodRestartingOften', 'PodOOMKilled', 'WorkloadRolloutStuck'],
+    expected: [],
+  },
+  {
     name: 'a Deployment whose only pod crash-loops',
     fixtures: ['pods/crashloop.yaml'],
     checks: ['PodCrashLooping', 'PodOOMKilled', 'PodRestartingOften', 'PodNotReady'],
