@@ -93,7 +93,7 @@ export const podsNotWorkingChecks = [
     area: 'Pods not working',
     title: 'Pods evicted',
     description:
-      "Pods failed with reason Evicted: the kubelet evicted them under node pressure (memory, disk, PIDs). One finding per workload, on its latest evicted pod, with each eviction's message as evidence. The Failed pods stay until garbage-collected.",
+      "Pods failed with reason Evicted: the kubelet evicted them under node pressure (memory, disk, PIDs). Reported while it is news: the latest eviction is within thresholds.podEvictedWithin (default 1 h), or a node the pods were evicted from is still under memory, disk or PID pressure. An older eviction on a node that has recovered is history (the controller replaced the pod at once) and is not reported, although the Failed pods stay until garbage-collected. One finding per workload, on its latest evicted pod, with each eviction's message and the nodes' pressure as evidence.",
     runbook: [
       'Read the eviction message (which resource, which container used the most): `kubectl describe pod -n <namespace> <pod>`.',
       'Check the node\'s conditions and usage: `kubectl describe node <node>`, `kubectl top node`.',

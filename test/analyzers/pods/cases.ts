@@ -85,6 +85,26 @@ export const cases: readonly CheckCase[] = [
     expected: ['PodLifecycleHookFailed Deployment/media/streamer', 'PodLifecycleHookFailed Deployment/media/thumbnailer', 'PodLifecycleHookFailed Deployment/media/transcoder'],
   },
   {
+    name: 'an eviction 3h ago on a node still under DiskPressure is news; one three days ago on a node that has recovered is history',
+    fixtures: ['pods/evicted-history.yaml'],
+    checks: ['PodEvicted'],
+    expected: ['PodEvicted Deployment/search/thumbnailer'],
+  },
+  {
+    name: 'a window of four days (thresholds.podEvictedWithin) makes the three-day-old eviction news again',
+    fixtures: ['pods/evicted-history.yaml'],
+    checks: ['PodEvicted'],
+    settings: { thresholds: { podEvictedWithin: '4d' } },
+    expected: ['PodEvicted Deployment/search/indexer', 'PodEvicted Deployment/search/thumbnailer'],
+  },
+  {
+    name: 'two hours later the memory evictions on a node without pressure are history',
+    fixtures: ['pods/evicted.yaml'],
+    checks: ['PodEvicted'],
+    now: '2026-11-25T14:00:00Z',
+    expected: [],
+  },
+  {
     name: 'three evicted pods of one Deployment make one finding; failed and completed Job pods are not evictions',
     fixtures: ['pods/evicted.yaml'],
     checks: ['PodEvicted', 'PodOOMKilled', 'PodCrashLooping'],

@@ -115,6 +115,12 @@ describe('PodEvicted', () => {
     expect(finding.evidence).toHaveLength(3);
     expect(finding.firstSeen).toBe('2026-11-25T06:50:00Z');
   });
+
+  it('names the node still under pressure that keeps an old eviction news', () => {
+    const finding = only('evicted-history.yaml', 'PodEvicted', 'thumbnailer');
+    expect(finding.severity).toBe('warning');
+    expect(finding.evidence).toContain('node still under pressure: worker-5: DiskPressure since 2026-11-25T08:40:00Z');
+  });
 });
 
 describe('PodStuckTerminating', () => {
