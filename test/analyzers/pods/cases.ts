@@ -117,6 +117,19 @@ export const cases: readonly CheckCase[] = [
     expected: ['PodStuckTerminating Deployment/legacy/gateway', 'PodStuckTerminating StatefulSet/legacy/queue'],
   },
   {
+    name: 'a lost node takes its StatefulSet pod with it: 1/2 replicas available for an hour while the pod sits terminating; the Deployment whose pod a finalizer holds has its replacement available',
+    fixtures: ['pods/stuck-terminating.yaml'],
+    checks: ['WorkloadReplicasUnavailable', 'PodStuckTerminating'],
+    expected: ['PodStuckTerminating Deployment/legacy/gateway', 'PodStuckTerminating StatefulSet/legacy/queue', 'WorkloadReplicasUnavailable StatefulSet/legacy/queue'],
+  },
+  {
+    name: 'the StatefulSet short of the replica on the lost node is within a two-hour replicasUnavailableAfter',
+    fixtures: ['pods/stuck-terminating.yaml'],
+    checks: ['WorkloadReplicasUnavailable'],
+    settings: { thresholds: { replicasUnavailableAfter: '2h' } },
+    expected: [],
+  },
+  {
     name: 'probes and resources: one finding per container of a workload, not per replica; Jobs and mirror pods left out',
     fixtures: ['pods/probes-resources.yaml'],
     checks: ['PodProbesMissing', 'PodResourcesMissing'],

@@ -133,6 +133,16 @@ describe('PodStuckTerminating', () => {
     expect(queue.message).toContain('node worker-3 is not Ready');
     expect(queue.evidence.join('\n')).toContain('its kubelet cannot finish the deletion');
   });
+
+  it('links the NotReady node as the root cause of a pod stuck on it, and of the StatefulSet short of that replica', () => {
+    const linked = linkRootCauses(analyzeFixtures(['pods/stuck-terminating.yaml']).findings);
+    const root = (check: string, subject: string) => linked.find((f) => f.check === check && f.subject.name === subject)?.rootCause;
+    expect(root('PodStuckTerminating', 'queue')).toEqual({ check: 'NodeNotReady', subject: expect.objectContaining({ kind: 'Node', name: 'worker-3' }) });
+    expect(root('PodStuckTerminating', 'gateway')).toBeUndefined();
+    expect(root('WorkloadReplicasUnavailable', 'queue')).toEqual({ check: 'NodeNotReady', subject: expect.objectContaining({ kind: 'Node', name: 'worker-3' }) });
+    const unavailable = linked.find((f) => f.check === 'WorkloadReplicasUnavailable' && f.subject.name === 'queue');
+    expect(unavailable?.message).toBe('StatefulSet legacy/queue has had 1/2 replicas available for 64m (pod queue-1: terminating since 2026-11-25T10:56:00Z on node worker-3, which is not Ready).');
+  });
 });
 
 describe('hygiene findings', () => {
