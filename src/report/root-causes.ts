@@ -35,7 +35,9 @@ export const ROOT_CAUSE_RULES: readonly RootCauseRule[] = [
   { dependent: 'PodUnschedulable', causes: ['PodRequestsExceedNodeCapacity', 'PodVolumeMountFailed', 'PVCPending', 'PVCStorageClassMissing', 'NodeNotReady'] },
   { dependent: 'PodImagePullFailed', causes: ['PodImagePullSecretMissing'] },
   { dependent: 'PodVolumeMountFailed', causes: ['PVCPending', 'PVCStorageClassMissing', 'PVCAccessModeConflict'] },
-  { dependent: 'PodPendingTooLong', causes: ['PVCPending', 'PVCStorageClassMissing', 'PodCrashLooping', 'PodSidecarNotReady'] },
+  // PodPendingTooLong is the check of last resort: pod-level causes (a crash-looping init container, a
+  // sidecar that never gets ready) suppress it; a claim that is not bound explains it.
+  { dependent: 'PodPendingTooLong', causes: ['PVCPending', 'PVCStorageClassMissing'] },
   // A crash loop names its pod in `related`: what kills the container there is the cause to fix.
   { dependent: 'PodCrashLooping', causes: ['PodOOMKilled', 'PodStartCommandFailed', 'PodExecFormatError', 'PodLivenessProbeFailing', 'PodLifecycleHookFailed'] },
   { dependent: 'PVCPending', causes: ['PVCStorageClassMissing'] },

@@ -108,10 +108,10 @@ export const cases: readonly CheckCase[] = [
     ],
   },
   {
-    name: 'long-pending pods without a more specific cause; an init container running for 5 minutes is within the threshold',
+    name: 'long-pending pods without a more specific cause; an init container running for 5 minutes is within the threshold; a native sidecar that never gets ready is PodSidecarNotReady\'s, not also PodPendingTooLong',
     fixtures: ['pods-not-starting/pending.yaml'],
-    checks: ['PodPendingTooLong', 'PodUnschedulable'],
-    expected: ['PodPendingTooLong Deployment/pend/vaulted', 'PodPendingTooLong Job/pend/migrate', 'PodPendingTooLong Pod/pend/gated'],
+    checks: ['PodPendingTooLong', 'PodUnschedulable', 'PodSidecarNotReady'],
+    expected: ['PodPendingTooLong Job/pend/migrate', 'PodPendingTooLong Pod/pend/gated', 'PodSidecarNotReady Deployment/pend/vaulted'],
   },
   {
     name: 'ten minutes later the replacement pod has been not ready for longer than the threshold',
@@ -121,11 +121,24 @@ export const cases: readonly CheckCase[] = [
     expected: ['WorkloadReplicasUnavailable DaemonSet/avail/node-exporter', 'WorkloadReplicasUnavailable Deployment/avail/catalog', 'WorkloadReplicasUnavailable Deployment/avail/inventory', 'WorkloadReplicasUnavailable Deployment/avail/pricing'],
   },
   {
+    name: 'PodPendingTooLong is the check of last resort: not for an init container in CrashLoopBackOff, nor an ImagePullBackOff of a container or init container; an init container waiting for a dependency for 22 minutes is',
+    fixtures: ['pods-not-starting/pending-explained.yaml'],
+    checks: ['PodPendingTooLong', 'PodCrashLooping', 'PodImagePullFailed'],
+    expected: ['PodCrashLooping Deployment/ledger/ledger', 'PodImagePullFailed Deployment/ledger/reporting', 'PodImagePullFailed Deployment/ledger/statements', 'PodPendingTooLong Deployment/ledger/settlement'],
+  },
+  {
+    name: 'with PodCrashLooping disabled, the crash-looping init container still explains the Pending pod',
+    fixtures: ['pods-not-starting/pending-explained.yaml'],
+    checks: ['PodPendingTooLong'],
+    settings: { disabledChecks: ['PodCrashLooping'] },
+    expected: ['PodPendingTooLong Deployment/ledger/settlement'],
+  },
+  {
     name: 'a lower podPendingTooLongAfter threshold reports the slow init container too',
     fixtures: ['pods-not-starting/pending.yaml'],
     checks: ['PodPendingTooLong'],
     settings: { thresholds: { podPendingTooLongAfter: '4m' } },
-    expected: ['PodPendingTooLong Deployment/pend/slow', 'PodPendingTooLong Deployment/pend/vaulted', 'PodPendingTooLong Job/pend/migrate', 'PodPendingTooLong Pod/pend/gated'],
+    expected: ['PodPendingTooLong Deployment/pend/slow', 'PodPendingTooLong Job/pend/migrate', 'PodPendingTooLong Pod/pend/gated'],
   },
   {
     name: 'controllers that cannot create pods, on their top controller; a FailedCreate that is history is not reported',

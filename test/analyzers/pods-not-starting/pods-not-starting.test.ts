@@ -159,7 +159,19 @@ describe('PodPendingTooLong', () => {
       'Pod pend/migrate-q7w8e has been Pending for 25m: init container wait-for-db is still running.',
     );
     expect(finding('pods-not-starting/pending.yaml', 'PodPendingTooLong', 'gated').message).toContain('held by scheduling gates');
-    expect(finding('pods-not-starting/pending.yaml', 'PodPendingTooLong', 'vaulted').message).toContain('sidecar vault-agent runs but has not passed its startup probe');
+    // While the sidecar is within podNotReadyAfter, no more specific check explains the pod.
+    const lenient = { settings: { thresholds: { podNotReadyAfter: '30m' } } };
+    expect(finding('pods-not-starting/pending.yaml', 'PodPendingTooLong', 'vaulted', lenient).message).toContain('sidecar vault-agent runs but has not passed its startup probe');
+  });
+
+  it('reports a crash-looping init container as PodCrashLooping, not also as a long-Pending pod', () => {
+    const run = analyzeFixtures(['pods-not-starting/pending-explained.yaml']);
+    const ledger = run.findings.filter((f) => f.subject.name === 'ledger');
+    expect(ledger.map((f) => f.check)).toEqual(['PodCrashLooping']);
+    expect(ledger[0]?.object).toMatchObject({ name: 'ledger-6d9b7f5c48-p4x7k', container: 'migrate' });
+    expect(finding('pods-not-starting/pending-explained.yaml', 'PodPendingTooLong', 'settlement').message).toBe(
+      'Pod ledger/settlement-9f8e7d6c5b-r9t2y has been Pending for 22m: init container wait-for-kafka is still running.',
+    );
   });
 });
 
