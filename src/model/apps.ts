@@ -1,16 +1,17 @@
 // Workload controllers (apps/v1, batch/v1), parsed down to what the analyzers read.
 import { z } from 'zod';
+import { container, podSpec } from './core.js';
 import { condition, labelMap, labelSelector, objectMeta } from './meta.js';
 
+/**
+ * A workload's pod template, parsed like a pod's spec: the checks where the template decides
+ * (command and args, references, probes, resources) read it before and after any pod exists.
+ */
 const podTemplate = z.object({
   metadata: z.object({ labels: labelMap.optional(), annotations: labelMap.optional() }).default({}),
-  spec: z
-    .object({
-      serviceAccountName: z.string().optional(),
-      containers: z.array(z.object({ name: z.string(), image: z.string().optional() })).default([]),
-    })
-    .default({ containers: [] }),
+  spec: podSpec.extend({ containers: z.array(container).default([]) }).default({ containers: [] }),
 });
+export type PodTemplate = z.infer<typeof podTemplate>;
 
 export const deployment = z.object({
   apiVersion: z.literal('apps/v1'),
@@ -116,7 +117,11 @@ export const cronJob = z.object({
   apiVersion: z.literal('batch/v1'),
   kind: z.literal('CronJob'),
   metadata: objectMeta,
-  spec: z.object({ schedule: z.string(), suspend: z.boolean().optional() }),
+  spec: z.object({
+    schedule: z.string(),
+    suspend: z.boolean().optional(),
+    jobTemplate: z.object({ spec: z.object({ template: podTemplate.optional() }).default({}) }).optional(),
+  }),
   status: z.object({ lastScheduleTime: z.string().optional(), lastSuccessfulTime: z.string().optional() }).default({}),
 });
 export type CronJob = z.infer<typeof cronJob>;

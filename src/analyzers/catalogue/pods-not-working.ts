@@ -120,7 +120,7 @@ export const podsNotWorkingChecks = [
     area: 'Pods not working',
     title: 'Readiness probe missing',
     description:
-      'A long-running application container has no readiness probe (the message says whether it has a liveness probe): it counts as ready as soon as it starts, so it gets traffic before it can serve and rollouts continue when a new version cannot. Judged once per workload and container name. Job pods, init containers, sidecars and static pods are left out.',
+      'A long-running application container has no readiness probe (the message says whether it has a liveness probe): it counts as ready as soon as it starts, so it gets traffic before it can serve and rollouts continue when a new version cannot. Judged on the workload\'s pod template (also with no pod running), else on its pods, once per workload and container name. Job pods, init containers, sidecars and static pods are left out.',
     runbook: [
       'Add a readinessProbe that checks the container can serve (an HTTP endpoint, a TCP port or a command).',
       'Add a livenessProbe only for hangs the process cannot recover from, and a startupProbe for slow starters.',
@@ -133,7 +133,7 @@ export const podsNotWorkingChecks = [
     area: 'Pods not working',
     title: 'Resource requests or memory limit missing',
     description:
-      'A container (or native sidecar) has no CPU request, no memory request, or no memory limit. Without requests the scheduler places it blind and it is evicted first under pressure; without a memory limit one leak can starve the node. Judged once per workload and container name; static pods are left out.',
+      'A container (or native sidecar) has no CPU request, no memory request, or no memory limit. Without requests the scheduler places it blind and it is evicted first under pressure; without a memory limit one leak can starve the node. Judged on the workload\'s pod template (also with no pod running), else on its pods, once per workload and container name; static pods are left out.',
     runbook: [
       'Measure real usage: `kubectl top pod -n <namespace> --containers`.',
       'Set requests for cpu and memory close to typical usage, and a memory limit above peak usage.',

@@ -108,6 +108,24 @@ export const cases: readonly CheckCase[] = [
     ],
   },
   {
+    name: 'the pod template decides $VAR without a shell: a Job whose pods all failed, a CronJob that has not run yet, a Deployment scaled to zero; not a Job that succeeded, nor $(VAR)',
+    fixtures: ['pods-not-starting/templates.yaml', 'pods-not-starting/templates-pods.yaml'],
+    checks: ['PodEnvVarNotExpanded'],
+    expected: ['PodEnvVarNotExpanded CronJob/batch/digest', 'PodEnvVarNotExpanded Deployment/batch/exporter-legacy', 'PodEnvVarNotExpanded Job/batch/reindex'],
+  },
+  {
+    name: 'probes and resources are judged on the template of a Deployment scaled to zero; run-to-completion templates need no probe, and complete templates raise nothing',
+    fixtures: ['pods-not-starting/templates.yaml', 'pods-not-starting/templates-pods.yaml'],
+    checks: ['PodProbesMissing', 'PodResourcesMissing'],
+    expected: ['PodProbesMissing Deployment/batch/exporter-legacy', 'PodResourcesMissing Deployment/batch/exporter-legacy'],
+  },
+  {
+    name: 'without the workloads in the dump, the failed pods of a Job that has not succeeded are read (once per Job); a succeeded pod and $(VAR) are not reported',
+    fixtures: ['pods-not-starting/templates-pods.yaml'],
+    checks: ['PodEnvVarNotExpanded'],
+    expected: ['PodEnvVarNotExpanded Job/batch/reindex'],
+  },
+  {
     name: 'long-pending pods without a more specific cause; an init container running for 5 minutes is within the threshold; a native sidecar that never gets ready is PodSidecarNotReady\'s, not also PodPendingTooLong',
     fixtures: ['pods-not-starting/pending.yaml'],
     checks: ['PodPendingTooLong', 'PodUnschedulable', 'PodSidecarNotReady'],

@@ -128,6 +128,16 @@ describe('PodEnvVarNotExpanded', () => {
     expect(found[0]?.message).toContain('$(SLACK_WEBHOOK_URL), $(CHANNEL)');
     expect(found[0]?.message).not.toContain('INTERVAL');
   });
+
+  it('reports on the workload whose template carries the mistake, once per subject', () => {
+    const run = analyzeFixtures(['pods-not-starting/templates.yaml', 'pods-not-starting/templates-pods.yaml']);
+    const reindex = run.findings.filter((f) => f.check === 'PodEnvVarNotExpanded' && f.subject.name === 'reindex');
+    expect(reindex).toHaveLength(1);
+    expect(reindex[0]?.object).toMatchObject({ kind: 'Job', name: 'reindex', container: 'reindex' });
+    expect(reindex[0]?.message).toBe('Container reindex of the pod template of Job batch/reindex passes $INDEX_NAME literally to reindex: without a shell Kubernetes expands only $(INDEX_NAME).');
+    const digest = run.findings.find((f) => f.check === 'PodEnvVarNotExpanded' && f.subject.name === 'digest');
+    expect(digest?.object).toMatchObject({ kind: 'CronJob', container: 'digest' });
+  });
 });
 
 describe('Workload failed-create evidence', () => {

@@ -146,9 +146,10 @@ describe('PodStuckTerminating', () => {
 });
 
 describe('hygiene findings', () => {
-  it('report each container of a workload once, on a representative pod, listing what is missing', () => {
+  it('report each container of a workload once, on its pod template, listing what is missing', () => {
     const probes = only('probes-resources.yaml', 'PodProbesMissing', 'wiki');
-    expect(probes.object).toMatchObject({ name: 'wiki-rx22hbvvsh-b4n7k', container: 'app' });
+    expect(probes.object).toMatchObject({ kind: 'Deployment', name: 'wiki', container: 'app' });
+    expect(probes.evidence[0]).toBe('judged on the pod template of Deployment tools/wiki');
     expect(probes.message).toBe('Container app of Deployment tools/wiki has no readiness probe (nor a liveness probe).');
     expect(only('probes-resources.yaml', 'PodResourcesMissing', 'wiki').message).toBe('Container app of Deployment tools/wiki has no cpu request, no memory request and no memory limit.');
     expect(only('probes-resources.yaml', 'PodResourcesMissing', 'mailer').message).toBe('Container mailer of Deployment tools/mailer has no cpu request and no memory limit.');
