@@ -120,6 +120,12 @@ export const cases: readonly CheckCase[] = [
     expected: ['PodProbesMissing Deployment/batch/exporter-legacy', 'PodResourcesMissing Deployment/batch/exporter-legacy'],
   },
   {
+    name: 'a CronJob that has not run yet asks for a ConfigMap key that does not exist: its next pod will not start; a Deployment scaled to zero whose Secret exists is fine',
+    fixtures: ['pods-not-starting/templates.yaml', 'pods-not-starting/templates-pods.yaml'],
+    checks: ['PodConfigMissing'],
+    expected: ['PodConfigMissing CronJob/batch/digest'],
+  },
+  {
     name: 'without the workloads in the dump, the failed pods of a Job that has not succeeded are read (once per Job); a succeeded pod and $(VAR) are not reported',
     fixtures: ['pods-not-starting/templates-pods.yaml'],
     checks: ['PodEnvVarNotExpanded'],
