@@ -3,9 +3,10 @@
 // before any pod exists (a Deployment scaled to zero, a CronJob between runs) and after its pods are
 // gone (a Job whose pods all failed). So the template of the topmost workload in the view decides
 // for its subject; pods are read only for subjects without such a template in the view (bare pods,
-// partial dumps): live pods, and the failed pods of a Job that has not succeeded.
-import type { ClusterReader } from '../cluster/view.js';
-import { ROLL_UP_KINDS, refKey } from '../cluster/view.js';
+// bare ReplicaSets, whose templates the model keeps lean, partial dumps): live pods, and the failed
+// pods of a Job that has not succeeded.
+import type { ClusterReader , ROLL_UP_KINDS} from '../cluster/view.js';
+import { refKey } from '../cluster/view.js';
 import type { Job, PodTemplate } from '../model/apps.js';
 import type { Pod, PodSpec } from '../model/core.js';
 import type { KindMap } from '../model/kinds.js';
@@ -28,8 +29,8 @@ export interface JudgedSpec {
   readonly where: string;
 }
 
-/** Kinds whose objects carry a pod template; the view resolves subjects through the same kinds. */
-export const TEMPLATE_KINDS = ROLL_UP_KINDS;
+/** Kinds whose pod template decides; reading them also takes their owners (ROLL_UP_KINDS) to name subjects. */
+export const TEMPLATE_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'] as const satisfies readonly (typeof ROLL_UP_KINDS)[number][];
 
 function isJobComplete(job: Job): boolean {
   return findCondition(job.status.conditions, 'Complete')?.status === 'True';
@@ -51,8 +52,6 @@ function workloadTemplates(view: ClusterReader): WorkloadTemplate[] {
   each('Deployment', (d) => long(d, d.spec.template));
   each('StatefulSet', (sts) => long(sts, sts.spec.template));
   each('DaemonSet', (ds) => long(ds, ds.spec.template));
-  // A ReplicaSet scaled to zero is a past revision, not what makes pods now.
-  each('ReplicaSet', (rs) => long(rs, rs.spec.replicas === 0 ? undefined : rs.spec.template));
   // A Job that succeeded is history: its template makes no more pods.
   each('Job', (job) => ({ obj: job, template: isJobComplete(job) ? undefined : job.spec.template, runToCompletion: true }));
   each('CronJob', (cj) => ({ obj: cj, template: cj.spec.jobTemplate?.spec.template, runToCompletion: true }));

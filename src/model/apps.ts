@@ -13,6 +13,15 @@ const podTemplate = z.object({
 });
 export type PodTemplate = z.infer<typeof podTemplate>;
 
+/**
+ * A ReplicaSet's template, down to what the rollout check compares (container names and images): a
+ * Deployment keeps up to ten old ReplicaSets, and its own template is the one that decides.
+ */
+const replicaSetTemplate = z.object({
+  metadata: z.object({ labels: labelMap.optional(), annotations: labelMap.optional() }).default({}),
+  spec: z.object({ containers: z.array(z.object({ name: z.string(), image: z.string().optional() })).default([]) }).default({ containers: [] }),
+});
+
 export const deployment = z.object({
   apiVersion: z.literal('apps/v1'),
   kind: z.literal('Deployment'),
@@ -42,7 +51,7 @@ export const replicaSet = z.object({
   apiVersion: z.literal('apps/v1'),
   kind: z.literal('ReplicaSet'),
   metadata: objectMeta,
-  spec: z.object({ replicas: z.number().optional(), selector: labelSelector, template: podTemplate.optional() }),
+  spec: z.object({ replicas: z.number().optional(), selector: labelSelector, template: replicaSetTemplate.optional() }),
   status: z
     .object({
       replicas: z.number().optional(),
