@@ -5,7 +5,7 @@
 // for its subject; pods are read only for subjects without such a template in the view (bare pods,
 // bare ReplicaSets, whose templates the model keeps lean, partial dumps): live pods, and the failed
 // pods of a Job that has not succeeded.
-import type { ClusterReader , ROLL_UP_KINDS} from '../cluster/view.js';
+import type { ClusterReader, ROLL_UP_KINDS } from '../cluster/view.js';
 import { refKey } from '../cluster/view.js';
 import type { Job, PodTemplate } from '../model/apps.js';
 import type { Pod, PodSpec } from '../model/core.js';
@@ -21,8 +21,6 @@ export interface JudgedSpec {
   readonly object: KubeObject;
   readonly spec: PodSpec;
   readonly annotations: Readonly<Record<string, string>>;
-  /** The pod, when the spec is a pod's. */
-  readonly pod?: Pod;
   /** Whether the workload runs its pods to completion (Job, CronJob, restartPolicy other than Always). */
   readonly runToCompletion: boolean;
   /** `pod ns/name` or `the pod template of Deployment ns/name`, for messages. */
@@ -102,7 +100,6 @@ export function judgedSpecs(view: ClusterReader, pods: (pod: Pod) => boolean = (
       object: pod,
       spec: pod.spec,
       annotations: pod.metadata.annotations ?? {},
-      pod,
       runToCompletion: ownerKinds.includes('Job') || (restart !== undefined && restart !== 'Always'),
       where: `pod ${pod.metadata.namespace ?? ''}/${pod.metadata.name}`,
     });
