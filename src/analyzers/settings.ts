@@ -44,6 +44,9 @@ export const thresholdsSchema = z
     // How long a past OOM kill, liveness or lifecycle-hook failure stays news (events live 1h by default).
     podOOMKilledWithin: duration.default(3_600_000),
     podEventsWithin: duration.default(3_600_000),
+    // How long an eviction stays news when its node is no longer under pressure: the controller
+    // replaced the pod at once, and the Failed pod left behind degrades nothing.
+    podEvictedWithin: duration.default(3_600_000),
     restartCountHigh: z.number().int().positive().default(32),
     restartsPerHour: z.number().int().positive().default(5),
     cpuThrottledRatio: ratio.max(1).default(0.9),

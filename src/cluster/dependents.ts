@@ -132,6 +132,12 @@ export function subjectsAffectedBy(view: ClusterReader, kind: KindName, obj: Kub
     case 'PersistentVolumeClaim': {
       if (onlyOneInNamespace()) exact = false;
       addPods(podsOfNamespace().filter((pod) => mentions(pod.spec, name)));
+      // Workload templates are judged too (a CronJob between runs has no pod that mentions it).
+      if (namespace !== undefined) {
+        for (const workload of ROLL_UP_KINDS) {
+          if (view.has(workload)) for (const owner of view.inNamespace(workload, namespace)) if (mentions(owner.spec, name)) subjects.add(refKey(view.subjectOf(owner)));
+        }
+      }
       if (kind === 'Secret' && namespace !== undefined && view.has('ServiceAccount')) {
         // Pull secrets also come from the pod's service account.
         const accounts = new Set(view.inNamespace('ServiceAccount', namespace).filter((sa) => (sa.imagePullSecrets ?? []).some((s) => s.name === name)).map((sa) => sa.metadata.name));
@@ -159,7 +165,7 @@ export function subjectsAffectedBy(view: ClusterReader, kind: KindName, obj: Kub
     default:
       if (ROLL_UP.has(kind) && !options.ownershipKept && namespace !== undefined) {
         // Added or removed (or re-owned), it changes the subject of whatever it controls.
-        const controls = OWNED_KINDS.some((owned) => view.has(owned) && view.inNamespace(owned, namespace).some((o) => (o.metadata.ownerReferences ?? []).some((ref) => (ref.kind === kind && ref.name === name) || (ref.uid !== undefined && ref.uid === obj.metadata.uid))));
+        const controls = OWNED_KINDS.some((owned) => view.has(owned) && view.inNamespace(owned, namespace).some((o) => (o.metadata.ownerReferences ?? []).some((ref) => ref.kind === kind && (ref.name === name || (ref.uid !== undefined && ref.uid === obj.metadata.uid)))));
         if (controls) exact = false;
       } else if (!KIND_DESCRIPTORS[kind].namespaced) {
         // A cluster-scoped object not mapped above (StorageClass, PersistentVolume, ...): read by

@@ -44,6 +44,7 @@ export interface ClusterReader {
 }
 
 const keyOf = (namespace: string | undefined, name: string): string => `${namespace ?? ''}/${name}`;
+const uidKey = (kind: string, uid: string): string => `${kind}/${uid}`;
 const EMPTY: readonly never[] = Object.freeze([]);
 
 function byTimestampDesc(a: ClusterEvent, b: ClusterEvent): number {
@@ -119,6 +120,7 @@ class BucketIndex<T> {
 export class ClusterView implements ClusterReader {
   private readonly byKind = new Map<KindName, Bucket<KubeObject>>();
   private readonly byNamespace = new Map<KindName, BucketIndex<KubeObject>>();
+  /** By `Kind/uid`: an owner reference names a kind, and only an object of that kind can be its owner. */
   private readonly byUid = new Map<string, KubeObject>();
   private readonly podsByNode = new BucketIndex<Pod>();
   private readonly eventsByObject = new BucketIndex<ClusterEvent>(byTimestampDesc);
@@ -168,8 +170,8 @@ export class ClusterView implements ClusterReader {
     const old = objects.get(key);
     objects.set(key, obj);
     const oldUid = old?.metadata.uid;
-    if (oldUid && oldUid !== uid && this.byUid.get(oldUid) === old) this.byUid.delete(oldUid);
-    if (uid) this.byUid.set(uid, obj);
+    if (oldUid && oldUid !== uid && this.byUid.get(uidKey(kind, oldUid)) === old) this.byUid.delete(uidKey(kind, oldUid));
+    if (uid) this.byUid.set(uidKey(kind, uid), obj);
     if (namespace !== undefined) {
       let namespaced = this.byNamespace.get(kind);
       if (!namespaced) this.byNamespace.set(kind, (namespaced = new BucketIndex()));
@@ -193,7 +195,7 @@ export class ClusterView implements ClusterReader {
     if (!objects || !old) return;
     objects.delete(key);
     const { uid } = old.metadata;
-    if (uid && this.byUid.get(uid) === old) this.byUid.delete(uid);
+    if (uid && this.byUid.get(uidKey(kind, uid)) === old) this.byUid.delete(uidKey(kind, uid));
     if (namespace !== undefined) this.byNamespace.get(kind)?.remove(namespace, key);
     if (kind === 'Pod') this.move(this.podsByNode, key, (old as Pod).spec.nodeName, undefined, old as Pod);
     if (kind === 'Event') this.move(this.eventsByObject, key, involvedKey(old as ClusterEvent), undefined, old as ClusterEvent);
@@ -259,9 +261,11 @@ export class ClusterView implements ClusterReader {
     const owners = obj.metadata.ownerReferences ?? [];
     const ref = owners.find((o) => o.controller) ?? (owners.length === 1 ? owners[0] : undefined);
     if (!ref) return undefined;
-    const byUid = ref.uid ? this.byUid.get(ref.uid) : undefined;
+    // A dump or a broken object can hold a uid that belongs to an object of another kind: the
+    // reference's kind decides, so the lookup is by kind and uid, then by kind and name.
+    const byUid = ref.uid ? this.byUid.get(uidKey(ref.kind, ref.uid)) : undefined;
     const object = byUid ?? this.findOwner(ref, obj.metadata.namespace);
-    return object ? { ref, object } : { ref };
+    return object && object.kind === ref.kind ? { ref, object } : { ref };
   }
 
   subjectOf(obj: KubeObject): ObjectRef {

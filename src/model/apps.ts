@@ -1,15 +1,25 @@
 // Workload controllers (apps/v1, batch/v1), parsed down to what the analyzers read.
 import { z } from 'zod';
+import { container, podSpec } from './core.js';
 import { condition, labelMap, labelSelector, objectMeta } from './meta.js';
 
+/**
+ * A workload's pod template, parsed like a pod's spec: the checks where the template decides
+ * (command and args, references, probes, resources) read it before and after any pod exists.
+ */
 const podTemplate = z.object({
   metadata: z.object({ labels: labelMap.optional(), annotations: labelMap.optional() }).default({}),
-  spec: z
-    .object({
-      serviceAccountName: z.string().optional(),
-      containers: z.array(z.object({ name: z.string(), image: z.string().optional() })).default([]),
-    })
-    .default({ containers: [] }),
+  spec: podSpec.extend({ containers: z.array(container).default([]) }).default({ containers: [] }),
+});
+export type PodTemplate = z.infer<typeof podTemplate>;
+
+/**
+ * A ReplicaSet's template, down to what the rollout check compares (container names and images): a
+ * Deployment keeps up to ten old ReplicaSets, and its own template is the one that decides.
+ */
+const replicaSetTemplate = z.object({
+  metadata: z.object({ labels: labelMap.optional(), annotations: labelMap.optional() }).default({}),
+  spec: z.object({ containers: z.array(z.object({ name: z.string(), image: z.string().optional() })).default([]) }).default({ containers: [] }),
 });
 
 export const deployment = z.object({
@@ -41,7 +51,7 @@ export const replicaSet = z.object({
   apiVersion: z.literal('apps/v1'),
   kind: z.literal('ReplicaSet'),
   metadata: objectMeta,
-  spec: z.object({ replicas: z.number().optional(), selector: labelSelector, template: podTemplate.optional() }),
+  spec: z.object({ replicas: z.number().optional(), selector: labelSelector, template: replicaSetTemplate.optional() }),
   status: z
     .object({
       replicas: z.number().optional(),
@@ -130,6 +140,7 @@ export const cronJob = z.object({
     suspend: z.boolean().optional(),
     startingDeadlineSeconds: z.number().optional(),
     concurrencyPolicy: z.string().optional(),
+    jobTemplate: z.object({ spec: z.object({ template: podTemplate.optional() }).default({}) }).optional(),
   }),
   status: z
     .object({

@@ -108,11 +108,8 @@ export const toleration = z.object({
   effect: z.string().optional(),
 });
 
-export const pod = z.object({
-  apiVersion: z.literal('v1'),
-  kind: z.literal('Pod'),
-  metadata: objectMeta,
-  spec: z.object({
+/** A pod's spec, as in a Pod and in a workload's pod template. */
+export const podSpec = z.object({
     nodeName: z.string().optional(),
     nodeSelector: labelMap.optional(),
     affinity: z.record(z.string(), z.unknown()).optional(),
@@ -126,7 +123,14 @@ export const pod = z.object({
     restartPolicy: z.string().optional(),
     terminationGracePeriodSeconds: z.number().optional(),
     securityContext: z.object({ runAsNonRoot: z.boolean().optional(), runAsUser: z.number().optional() }).optional(),
-  }),
+});
+export type PodSpec = z.infer<typeof podSpec>;
+
+export const pod = z.object({
+  apiVersion: z.literal('v1'),
+  kind: z.literal('Pod'),
+  metadata: objectMeta,
+  spec: podSpec,
   status: z
     .object({
       phase: z.string().optional(),

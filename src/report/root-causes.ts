@@ -35,10 +35,16 @@ export const ROOT_CAUSE_RULES: readonly RootCauseRule[] = [
   { dependent: 'PodUnschedulable', causes: ['PodRequestsExceedNodeCapacity', 'PodVolumeMountFailed', 'PVCPending', 'PVCStorageClassMissing', 'NodeNotReady'] },
   { dependent: 'PodImagePullFailed', causes: ['PodImagePullSecretMissing'] },
   { dependent: 'PodVolumeMountFailed', causes: ['PVCPending', 'PVCStorageClassMissing', 'PVCAccessModeConflict'] },
-  { dependent: 'PodPendingTooLong', causes: ['PVCPending', 'PVCStorageClassMissing', 'PodCrashLooping', 'PodSidecarNotReady'] },
+  // PodPendingTooLong is the check of last resort: pod-level causes (a crash-looping init container, a
+  // sidecar that never gets ready) suppress it; a claim that is not bound explains it.
+  { dependent: 'PodPendingTooLong', causes: ['PVCPending', 'PVCStorageClassMissing'] },
   // A crash loop names its pod in `related`: what kills the container there is the cause to fix.
   { dependent: 'PodCrashLooping', causes: ['PodOOMKilled', 'PodStartCommandFailed', 'PodExecFormatError', 'PodLivenessProbeFailing', 'PodLifecycleHookFailed'] },
   { dependent: 'PVCPending', causes: ['PVCStorageClassMissing'] },
+  // A node that is lost (NotReady/Unknown) never confirms the deletion of its pods, and takes the
+  // replicas on it with it: the stuck pod and the workload short of replicas name it in `related`.
+  { dependent: 'PodStuckTerminating', causes: ['NodeNotReady'] },
+  { dependent: 'WorkloadReplicasUnavailable', causes: ['NodeNotReady', 'PodStuckTerminating'] },
   { dependent: 'WorkloadReplicasUnavailable', causes: POD_FAILURES },
   { dependent: 'WorkloadRolloutStuck', causes: POD_FAILURES },
   { dependent: 'ServiceNoReadyEndpoints', causes: POD_FAILURES },

@@ -44,6 +44,33 @@ describe('subjects: findings roll up to the top-level controller', () => {
   it('a bare pod is its own subject', () => expect(subject('debug')).toMatchObject({ kind: 'Pod', name: 'debug' }));
 });
 
+describe('owner look-ups agree on the kind', () => {
+  // A broken object (or a dump merged from two clusters) can carry the uid of an object of another kind.
+  const collidingStatefulSet = { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { ...meta('db'), uid: 'uid-web-5d8c7b9f6' }, spec: { selector: {}, template: { spec: { containers: [] } } } };
+  const replicaSet = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: meta('web-5d8c7b9f6', owner('Deployment', 'web')), spec: { selector: {} } };
+  const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta('web'), spec: { selector: {}, template: { spec: { containers: [] } } } };
+  const webPod = pod('web-5d8c7b9f6-k2x9q', { labels: { 'pod-template-hash': '5d8c7b9f6' }, ...owner('ReplicaSet', 'web-5d8c7b9f6') });
+
+  it.each([
+    ['the colliding object listed last', [deployment, replicaSet, collidingStatefulSet, webPod]],
+    ['the colliding object listed first', [collidingStatefulSet, deployment, replicaSet, webPod]],
+  ])('resolves the ReplicaSet a pod names, not a StatefulSet with its uid (%s)', (_, objects) => {
+    const view = new ClusterView(snapshotOf(objects));
+    const p = view.get('Pod', 'batch', 'web-5d8c7b9f6-k2x9q');
+    if (!p) throw new Error('no pod');
+    expect(view.controllerOf(p)?.object?.kind).toBe('ReplicaSet');
+    expect(view.subjectOf(p)).toMatchObject({ kind: 'Deployment', name: 'web' });
+  });
+
+  it('never returns an object of another kind, even when the named one is absent', () => {
+    const view = new ClusterView(snapshotOf([collidingStatefulSet, webPod]));
+    const p = view.get('Pod', 'batch', 'web-5d8c7b9f6-k2x9q');
+    if (!p) throw new Error('no pod');
+    expect(view.controllerOf(p)).toEqual({ ref: expect.objectContaining({ kind: 'ReplicaSet' }) });
+    expect(view.subjectOf(p)).toMatchObject({ kind: 'Deployment', name: 'web' });
+  });
+});
+
 describe('events', () => {
   const view = new ClusterView(
     snapshotOf([

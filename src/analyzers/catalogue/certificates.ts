@@ -101,7 +101,7 @@ export const certificatesChecks = [
     area: 'Certificates',
     title: 'ACME order failed',
     description:
-      'The ACME Order of a Certificate\'s current CertificateRequest is in state invalid or errored; the message carries the ACME server\'s reason (e.g. a failed authorization, rate limits) and the evidence the states of its Challenges. Reported on the Certificate.',
+      'The ACME Order of a Certificate\'s current CertificateRequest is in state invalid or errored, or one of its Challenges is in a final failed state (invalid, errored, expired) before the Order says so; the message carries the ACME server\'s reason (the Order\'s, else the failed Challenge\'s: a failed authorization, rate limits) and the evidence the states and reasons of its Challenges. Reported on the Certificate.',
     runbook: [
       'Read the reason: `kubectl describe orders.acme.cert-manager.io -n <namespace> <order>`',
       'Check the challenges of that order: `kubectl describe challenges.acme.cert-manager.io -n <namespace>`',
@@ -115,7 +115,7 @@ export const certificatesChecks = [
     area: 'Certificates',
     title: 'ACME challenge not completing',
     description:
-      'A Challenge of a Certificate\'s current ACME order has not become valid for longer than `acmeChallengePendingAfter` (default 10 min). The evidence gives cert-manager\'s reason and what it usually means: DNS-01 record not propagated, HTTP-01 self check failing (the solver is not reachable from inside the cluster), the solver unable to present (DNS provider credentials), or the ACME server rejecting it. Reported on the Certificate.',
+      'A Challenge of a Certificate\'s current ACME order is still in progress (neither valid nor failed) after `acmeChallengePendingAfter` (default 10 min). The evidence gives cert-manager\'s reason and what it usually means: DNS-01 record not propagated, HTTP-01 self check failing (the solver is not reachable from inside the cluster), the solver unable to present (DNS provider credentials). A Challenge the ACME server rejected (invalid, errored, expired) has failed, not stalled: ACMEOrderFailed reports it. Reported on the Certificate.',
     runbook: [
       'Read the reason: `kubectl describe challenges.acme.cert-manager.io -n <namespace> <challenge>`',
       'DNS-01: check the TXT record `_acme-challenge.<domain>` on the authoritative servers (`dig TXT _acme-challenge.<domain> @<ns>`) and the DNS provider credentials in the issuer',

@@ -62,7 +62,7 @@ export const podsNotStartingChecks = [
     area: 'Pods not starting',
     title: 'Referenced ConfigMap or Secret does not exist',
     description:
-      'A ConfigMap or Secret referenced by env (valueFrom), envFrom, a volume or a projected volume does not exist and the reference is not optional, or a referenced ConfigMap key is missing; also a container waiting in CreateContainerConfigError, or FailedMount events, for a missing ConfigMap, Secret or key. ConfigMaps are checked for keys; Secrets only for existence, because Secret data is never read (a missing Secret key shows up through the kubelet\'s error only). Critical while the pod is held up (after `podStartGracePeriod`, unless the kubelet already failed); info for a running pod, which fails only at its next start.',
+      'A ConfigMap or Secret referenced by env (valueFrom), envFrom, a volume or a projected volume does not exist and the reference is not optional, or a referenced ConfigMap key is missing; also a container waiting in CreateContainerConfigError, or FailedMount events, for a missing ConfigMap, Secret or key. ConfigMaps are checked for keys; Secrets only for existence, because Secret data is never read (a missing Secret key shows up through the kubelet\'s error only). Critical while the pod is held up (after `podStartGracePeriod`, unless the kubelet already failed); info for a running pod, which fails only at its next start; warning for the pod template of a workload that has no live pod (a CronJob between runs, a Deployment scaled to zero), whose next pod will not start.',
     runbook: [
       'See what the kubelet cannot find: `kubectl describe pod -n <namespace> <pod>` (CreateContainerConfigError, FailedMount)',
       'Check the object and its keys: `kubectl get configmap -n <namespace> <name> -o yaml` or `kubectl get secret -n <namespace> <name> -o jsonpath=\'{.data}\' | jq keys`',
@@ -116,7 +116,7 @@ export const podsNotStartingChecks = [
     area: 'Pods not starting',
     title: 'Shell-style variable in command or args is not expanded',
     description:
-      'A container\'s explicit command or args use $VAR or ${VAR} without a shell to expand them: Kubernetes substitutes only $(VAR), so the program receives the text literally. Commands that run a shell with -c (also behind tini, dumb-init or env) are not reported, nor args passed to the image\'s own entrypoint (which may be a shell wrapper), nor $$VAR (an escape).',
+      'A container\'s explicit command or args use $VAR or ${VAR} without a shell to expand them: Kubernetes substitutes only $(VAR), so the program receives the text literally. Commands that run a shell with -c (also behind tini, dumb-init or env) are not reported, nor args passed to the image\'s own entrypoint (which may be a shell wrapper), nor $$VAR (an escape). Judged on the pod template of the workload (Deployment, StatefulSet, DaemonSet, Job, CronJob), before and after any pod exists: a CronJob between runs, a Deployment scaled to zero, a Job whose pods all failed; on the pods themselves (live ones, and the failed pods of a Job that has not succeeded) only when no template is in view. One finding per workload and container.',
     runbook: [
       'Write the reference the Kubernetes way: `args: ["--url=$(DATABASE_URL)"]` (the variable must be defined in env)',
       'Or run the command through a shell: `command: ["/bin/sh", "-c"]`, `args: ["exec myapp --url=$DATABASE_URL"]`',
@@ -207,7 +207,7 @@ export const podsNotStartingChecks = [
     area: 'Pods not starting',
     title: 'Workload has fewer available replicas than desired',
     description:
-      'A Deployment, StatefulSet or DaemonSet has had fewer available replicas than desired for longer than `replicasUnavailableAfter` (default 5 min), dated by the Available condition or the time its pods stopped being ready. Not reported while a Deployment rollout progresses (WorkloadRolloutStuck covers a stuck one), nor for DaemonSet pods on nodes that are not ready or cordoned (the node checks cover those).',
+      'A Deployment, StatefulSet or DaemonSet has had fewer available replicas than desired for longer than `replicasUnavailableAfter` (default 5 min), dated by the Available condition or the time its pods stopped being ready or began terminating, whatever state the missing pods are in: a pod stuck terminating on a lost node counts as unavailable (a StatefulSet replaces it only once it is gone), and the NotReady node becomes the root cause. Not reported while a Deployment rollout progresses (WorkloadRolloutStuck covers a stuck one), nor for DaemonSet pods on nodes that are not ready or cordoned (the node checks cover those).',
     runbook: [
       'See which pods are missing or not ready: `kubectl get pods -n <namespace> -l <selector> -o wide`',
       'Look at the pods\' own findings (crash loops, pull errors, scheduling) and `kubectl describe pod -n <namespace> <pod>`',
@@ -220,7 +220,7 @@ export const podsNotStartingChecks = [
     area: 'Pods not starting',
     title: 'Pod Pending for too long',
     description:
-      'A pod has been Pending for longer than `podPendingTooLongAfter` (default 10 min) and no more specific check of this section explains it. The message says what it waits for (scheduling gates, an init container still running, a container still being created); the evidence lists its unmet conditions, container states and warning events.',
+      'A pod has been Pending for longer than `podPendingTooLongAfter` (default 10 min) and no more specific check explains it: it is the check of last resort, silent for a pod that is unschedulable, cannot pull an image, misses configuration or a volume, cannot start its command, has an init container in CrashLoopBackOff or a native sidecar that never gets ready. The message says what it waits for (scheduling gates, an init container still running, a container still being created); the evidence lists its unmet conditions, container states and warning events.',
     runbook: [
       'List pods that are Pending: `kubectl get pods -A --field-selector=status.phase=Pending`',
       'See what the pod waits for: `kubectl describe pod -n <namespace> <pod>` (Conditions, Init Containers, Events)',

@@ -93,7 +93,7 @@ export const podsNotWorkingChecks = [
     area: 'Pods not working',
     title: 'Pods evicted',
     description:
-      "Pods failed with reason Evicted: the kubelet evicted them under node pressure (memory, disk, PIDs). One finding per workload, on its latest evicted pod, with each eviction's message as evidence. The Failed pods stay until garbage-collected.",
+      "Pods failed with reason Evicted: the kubelet evicted them under node pressure (memory, disk, PIDs). Reported while it is news: the latest eviction is within thresholds.podEvictedWithin (default 1 h), or a node the pods were evicted from is still under memory, disk or PID pressure. An older eviction on a node that has recovered is history (the controller replaced the pod at once) and is not reported, although the Failed pods stay until garbage-collected. One finding per workload, on its latest evicted pod, with each eviction's message and the nodes' pressure as evidence.",
     runbook: [
       'Read the eviction message (which resource, which container used the most): `kubectl describe pod -n <namespace> <pod>`.',
       'Check the node\'s conditions and usage: `kubectl describe node <node>`, `kubectl top node`.',
@@ -120,7 +120,7 @@ export const podsNotWorkingChecks = [
     area: 'Pods not working',
     title: 'Readiness probe missing',
     description:
-      'A long-running application container has no readiness probe (the message says whether it has a liveness probe): it counts as ready as soon as it starts, so it gets traffic before it can serve and rollouts continue when a new version cannot. Judged once per workload and container name. Job pods, init containers, sidecars and static pods are left out.',
+      'A long-running application container has no readiness probe (the message says whether it has a liveness probe): it counts as ready as soon as it starts, so it gets traffic before it can serve and rollouts continue when a new version cannot. Judged on the workload\'s pod template (also with no pod running), else on its pods, once per workload and container name. Job pods, init containers, sidecars and static pods are left out.',
     runbook: [
       'Add a readinessProbe that checks the container can serve (an HTTP endpoint, a TCP port or a command).',
       'Add a livenessProbe only for hangs the process cannot recover from, and a startupProbe for slow starters.',
@@ -133,7 +133,7 @@ export const podsNotWorkingChecks = [
     area: 'Pods not working',
     title: 'Resource requests or memory limit missing',
     description:
-      'A container (or native sidecar) has no CPU request, no memory request, or no memory limit. Without requests the scheduler places it blind and it is evicted first under pressure; without a memory limit one leak can starve the node. Judged once per workload and container name; static pods are left out.',
+      'A container (or native sidecar) has no CPU request, no memory request, or no memory limit. Without requests the scheduler places it blind and it is evicted first under pressure; without a memory limit one leak can starve the node. Judged on the workload\'s pod template (also with no pod running), else on its pods, once per workload and container name; static pods are left out.',
     runbook: [
       'Measure real usage: `kubectl top pod -n <namespace> --containers`.',
       'Set requests for cpu and memory close to typical usage, and a memory limit above peak usage.',

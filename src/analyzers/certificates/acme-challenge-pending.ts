@@ -1,14 +1,18 @@
-// ACME Challenges of a Certificate's current issuance that are still not valid after the threshold,
-// with cert-manager's reason and what that reason usually means.
+// ACME Challenges of a Certificate's current issuance that are still in progress (not valid, not
+// failed) after the threshold, with cert-manager's reason and what that reason usually means. A
+// Challenge in a final failed state (invalid, errored, expired) is not pending: its Order failed,
+// and ACMEOrderFailed reports it with the Challenge's reason.
 import type { Challenge } from '../../model/certmanager.js';
 import { ageMs, eventEvidence, formatDuration, objectRef, recheckWhenAged } from '../evidence.js';
 import type { Analyzer, Finding } from '../types.js';
-import { challengesOf, currentRequest, describeChallenge, ordersOf } from './chain.js';
+import { challengesOf, currentRequest, describeChallenge, isChallengeFailed, ordersOf } from './chain.js';
 
 /** What a Challenge's reason points at, in the words of the usual fix; undefined when unclear. */
 export function challengeDiagnosis(challenge: Challenge): string | undefined {
   const reason = challenge.status.reason ?? '';
   if (challenge.status.state === 'invalid') return 'the ACME server rejected the challenge: it will not turn valid, cert-manager retries with a new order';
+  if (challenge.status.state === 'expired') return 'the authorization expired before the challenge was validated: cert-manager retries with a new order';
+  if (challenge.status.state === 'errored') return 'cert-manager gave up on the challenge after an unrecoverable error: fix the cause, then a new order is created';
   if (/DNS-01 challenge propagation|not yet propagated|TXT record/i.test(reason)) {
     return `DNS propagation: the TXT record _acme-challenge.${challenge.spec.dnsName} is not visible on the authoritative name servers yet`;
   }
@@ -24,7 +28,7 @@ export function challengeDiagnosis(challenge: Challenge): string | undefined {
 
 export const pendingAcmeChallenges: Analyzer = {
   name: 'pending-acme-challenges',
-  description: 'ACME Challenges of the current issuance that have not become valid within the threshold.',
+  description: 'ACME Challenges of the current issuance still in progress (neither valid nor failed) after the threshold.',
   checks: ['ACMEChallengePending'],
   reads: ['Certificate', 'CertificateRequest', 'Order', 'Challenge'],
   optionalReads: ['Event'],
@@ -37,7 +41,7 @@ export const pendingAcmeChallenges: Analyzer = {
       if (!request) continue;
       for (const order of ordersOf(view, request)) {
         for (const challenge of challengesOf(view, order)) {
-          if (challenge.status.state === 'valid' || challenge.metadata.deletionTimestamp) continue;
+          if (challenge.status.state === 'valid' || isChallengeFailed(challenge) || challenge.metadata.deletionTimestamp) continue;
           const age = ageMs(challenge.metadata.creationTimestamp, now);
           // Pending once strictly past the threshold: a millisecond after creation + threshold.
           recheckWhenAged(ctx, challenge.metadata.creationTimestamp, ctx.settings.thresholds.acmeChallengePendingAfter + 1, challenge.metadata.namespace);

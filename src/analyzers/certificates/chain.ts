@@ -166,6 +166,16 @@ export function isOrderFailed(order: Order): boolean {
   return FAILED_ORDER_STATES.has(order.status.state ?? '');
 }
 
+/**
+ * Final states of a Challenge in which it will never turn valid (cert-manager's acme.IsFailureState:
+ * invalid, errored, expired); its Order fails with it, even before the Order's own state says so.
+ */
+export const FAILED_CHALLENGE_STATES: ReadonlySet<string> = new Set(['invalid', 'errored', 'expired']);
+
+export function isChallengeFailed(challenge: Challenge): boolean {
+  return FAILED_CHALLENGE_STATES.has(challenge.status.state ?? '');
+}
+
 // ---- Timing --------------------------------------------------------------------------------
 
 /**

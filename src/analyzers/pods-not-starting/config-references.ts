@@ -1,10 +1,12 @@
 // ConfigMaps and Secrets (and keys of ConfigMaps) that a pod references but that do not exist.
 // Secrets are known by name only (their data never enters the process), so a missing Secret key
 // shows up only through the kubelet's CreateContainerConfigError message.
-import type { ClusterEvent, Pod } from '../../model/core.js';
-import { ageMs, containerStatuses, eventEvidence, objectRef, recheckWhenAged } from '../evidence.js';
+import { refKey } from '../../cluster/view.js';
+import type { ClusterEvent, PodSpec } from '../../model/core.js';
+import { ageMs, containerStatuses, describeRef, eventEvidence, objectRef, olderThan, recheckWhenAged } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
-import { OWNER_KINDS, earliestEvent, isActivePod, isPodBlocked, podEvents, podName, specContainers } from './pod-state.js';
+import { TEMPLATE_KINDS, judgedSpecs } from '../pod-templates.js';
+import { OWNER_KINDS, earliestEvent, isActivePod, isPodBlocked, podEvents, podName } from './pod-state.js';
 import { isNonRootRejection } from './run-as-non-root.js';
 
 type ConfigKind = 'ConfigMap' | 'Secret';
@@ -25,9 +27,9 @@ interface MissingConfig {
   readonly container?: string;
 }
 
-function references(pod: Pod): ConfigReference[] {
+function references(spec: PodSpec): ConfigReference[] {
   const refs: ConfigReference[] = [];
-  for (const { container } of specContainers(pod)) {
+  for (const container of [...(spec.initContainers ?? []), ...spec.containers]) {
     const where = `of container ${container.name}`;
     for (const env of container.env ?? []) {
       const cm = env.valueFrom?.configMapKeyRef;
@@ -40,7 +42,7 @@ function references(pod: Pod): ConfigReference[] {
       if (from.secretRef?.name) refs.push({ kind: 'Secret', name: from.secretRef.name, optional: from.secretRef.optional === true, via: `envFrom ${where}`, container: container.name });
     }
   }
-  for (const volume of pod.spec.volumes ?? []) {
+  for (const volume of spec.volumes ?? []) {
     const via = `volume ${volume.name}`;
     if (volume.configMap?.name) {
       const optional = volume.configMap.optional === true;
@@ -64,22 +66,21 @@ function references(pod: Pod): ConfigReference[] {
 const CONTROL_PLANE_CONFIGMAPS: ReadonlySet<string> = new Set(['kube-root-ca.crt', 'openshift-service-ca.crt']);
 
 /** References that the view proves broken: only for kinds it holds completely. */
-function missingFromView(ctx: AnalysisContext, pod: Pod): MissingConfig[] {
+function missingFromView(ctx: AnalysisContext, namespace: string, spec: PodSpec): MissingConfig[] {
   const { view } = ctx;
   const out: MissingConfig[] = [];
   const seen = new Set<string>();
-  const namespace = pod.metadata.namespace ?? '';
-  for (const ref of references(pod)) {
+  for (const ref of references(spec)) {
     if (ref.optional || !view.has(ref.kind) || CONTROL_PLANE_CONFIGMAPS.has(ref.name)) continue;
     // A dump of some namespaces only holds no object of the kind in the others: absence proves
     // nothing there (every real namespace has at least kube-root-ca.crt).
     if (view.inNamespace(ref.kind, namespace).length === 0) continue;
     let problem: string | undefined;
     if (ref.kind === 'ConfigMap') {
-      const cm = view.get('ConfigMap', pod.metadata.namespace, ref.name);
+      const cm = view.get('ConfigMap', namespace, ref.name);
       if (!cm) problem = `ConfigMap ${ref.name} does not exist`;
       else if (ref.key !== undefined && !cm.keys.includes(ref.key)) problem = `ConfigMap ${ref.name} has no key ${ref.key}`;
-    } else if (!view.get('Secret', pod.metadata.namespace, ref.name)) {
+    } else if (!view.get('Secret', namespace, ref.name)) {
       problem = `Secret ${ref.name} does not exist`;
     }
     if (!problem || seen.has(`${problem}|${ref.via}`)) continue;
@@ -138,9 +139,11 @@ function isConfigMountEvent(event: ClusterEvent): boolean {
 export function findMissingConfig(ctx: AnalysisContext): Finding[] {
   const { view, now } = ctx;
   const findings: Finding[] = [];
+  const withPods = new Set<string>();
   for (const pod of view.list('Pod')) {
     if (!isActivePod(pod)) continue;
-    const missing = missingFromView(ctx, pod);
+    withPods.add(refKey(view.subjectOf(pod)));
+    const missing = missingFromView(ctx, pod.metadata.namespace ?? '', pod.spec);
     const reported = new Set(missing.map((m) => m.problem));
     // Problems the kubelet itself reported (now, or in events) need no grace period.
     const confirmed = new Set<string>();
@@ -194,16 +197,48 @@ export function findMissingConfig(ctx: AnalysisContext): Finding[] {
       ...(earliestEvent(events) ? { firstSeen: earliestEvent(events) } : {}),
     });
   }
+  findings.push(...templatesWithoutPods(ctx, withPods));
+  return findings;
+}
+
+/**
+ * Workloads with no live pod whose template references configuration that does not exist: a
+ * CronJob between runs, a Job not started, a Deployment scaled to zero. The next pod will not start.
+ */
+function templatesWithoutPods(ctx: AnalysisContext, withPods: ReadonlySet<string>): Finding[] {
+  const findings: Finding[] = [];
+  for (const judged of judgedSpecs(ctx.view, () => false)) {
+    const namespace = judged.object.metadata.namespace;
+    if (!namespace || withPods.has(refKey(judged.subject))) continue;
+    const missing = missingFromView(ctx, namespace, judged.spec);
+    const [first] = missing;
+    if (!first) continue;
+    // Objects applied together arrive in any order: a new workload gets the pods' grace period.
+    if (!olderThan(ctx, judged.object.metadata.creationTimestamp, ctx.settings.thresholds.podStartGracePeriod, namespace)) continue;
+    const containers = new Set(missing.map((m) => m.container));
+    const container = containers.size === 1 ? first.container : undefined;
+    const more = missing.length > 1 ? ` (and ${missing.length - 1} more missing reference${missing.length > 2 ? 's' : ''})` : '';
+    findings.push({
+      check: 'PodConfigMissing',
+      // Nothing runs that fails now; the next pod will.
+      severity: 'warning',
+      subject: judged.subject,
+      object: objectRef(judged.object, container),
+      message: `The next pod of ${describeRef(judged.subject)} will not start: ${first.problem}, referenced by ${first.via} in ${judged.where}${more}.`,
+      evidence: [`no pod of ${describeRef(judged.subject)} runs now`, ...missing.map((m) => `${m.problem} (referenced by ${m.via})`)],
+    });
+  }
   return findings;
 }
 
 export const missingConfigReferences: Analyzer = {
   name: 'missing-config-references',
-  description: 'Pods referencing ConfigMaps, Secrets or ConfigMap keys that do not exist (env, envFrom, volumes, projected volumes), and CreateContainerConfigError.',
+  description: 'Pods, and the templates of workloads without a live pod, referencing ConfigMaps, Secrets or ConfigMap keys that do not exist (env, envFrom, volumes, projected volumes), and CreateContainerConfigError.',
   checks: ['PodConfigMissing'],
-  reads: ['Pod'],
+  // Pods or workload templates, whichever are loaded.
+  reads: [],
   scope: 'subject',
-  subjectKinds: ['Pod'],
-  optionalReads: ['ConfigMap', 'Secret', 'Event', ...OWNER_KINDS],
+  subjectKinds: ['Pod', ...TEMPLATE_KINDS],
+  optionalReads: ['Pod', 'ConfigMap', 'Secret', 'Event', ...OWNER_KINDS],
   analyze: findMissingConfig,
 };

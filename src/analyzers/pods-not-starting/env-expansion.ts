@@ -2,8 +2,9 @@
 // only $(VAR), and only a shell would expand $VAR or ${VAR}, so the program gets them literally.
 import type { Container } from '../../model/core.js';
 import { objectRef } from '../evidence.js';
+import { TEMPLATE_KINDS, judgedSpecs } from '../pod-templates.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
-import { OWNER_KINDS, isActivePod, onePerSubject, podName, specContainers } from './pod-state.js';
+import { OWNER_KINDS, onePerSubject } from './pod-state.js';
 
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh', 'busybox']);
 /** Programs whose own language uses `$` (Perl, awk, jq, sed addresses...) or that expand variables themselves. */
@@ -34,20 +35,20 @@ export function unexpandedReferences(container: Container): string[] {
 }
 
 export function findUnexpandedEnvVars(ctx: AnalysisContext): Finding[] {
-  const { view } = ctx;
   const findings: Finding[] = [];
-  for (const pod of view.list('Pod')) {
-    if (!isActivePod(pod)) continue;
-    for (const { container } of specContainers(pod)) {
+  // The template decides: a Job whose pods all failed, a CronJob between runs and a Deployment
+  // scaled to zero carry the mistake as much as a running pod does.
+  for (const judged of judgedSpecs(ctx.view)) {
+    for (const container of [...(judged.spec.initContainers ?? []), ...judged.spec.containers]) {
       const refs = unexpandedReferences(container);
       if (refs.length === 0) continue;
       const kubernetesForm = refs.map((ref) => `$(${ref.replace(/^\$\{?|\}$/g, '')})`);
       findings.push({
         check: 'PodEnvVarNotExpanded',
         severity: 'warning',
-        subject: view.subjectOf(pod),
-        object: objectRef(pod, container.name),
-        message: `Container ${container.name} of pod ${podName(pod)} passes ${refs.join(', ')} literally to ${basename(container.command?.[0] ?? '')}: without a shell Kubernetes expands only ${kubernetesForm.join(', ')}.`,
+        subject: judged.subject,
+        object: objectRef(judged.object, container.name),
+        message: `Container ${container.name} of ${judged.where} passes ${refs.join(', ')} literally to ${basename(container.command?.[0] ?? '')}: without a shell Kubernetes expands only ${kubernetesForm.join(', ')}.`,
         evidence: [
           `command: ${JSON.stringify(container.command ?? [])}`,
           `args: ${JSON.stringify(container.args ?? [])}`,
@@ -62,11 +63,12 @@ export function findUnexpandedEnvVars(ctx: AnalysisContext): Finding[] {
 
 export const unexpandedEnvVars: Analyzer = {
   name: 'unexpanded-env-vars',
-  description: 'Containers whose command or args use $VAR or ${VAR} without a shell, which Kubernetes does not expand.',
+  description: 'Containers whose command or args use $VAR or ${VAR} without a shell, which Kubernetes does not expand: in the workload\'s pod template, else in its live pods and the failed pods of a Job that has not succeeded.',
   checks: ['PodEnvVarNotExpanded'],
-  reads: ['Pod'],
+  // Pods or workload templates, whichever are loaded.
+  reads: [],
   scope: 'subject',
-  subjectKinds: ['Pod'],
-  optionalReads: [...OWNER_KINDS],
+  subjectKinds: ['Pod', ...TEMPLATE_KINDS],
+  optionalReads: ['Pod', ...OWNER_KINDS],
   analyze: findUnexpandedEnvVars,
 };

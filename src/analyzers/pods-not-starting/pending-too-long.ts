@@ -1,10 +1,14 @@
-// Pods Pending for long with no more specific cause: the catch-all of this runbook section. The
-// specific checks run first, on the same view, so that a pod they explain is not reported twice.
+// Pods Pending for long with no more specific cause: the check of last resort of this runbook
+// section. Every check that can explain a Pending pod (why it is not scheduled, why a container
+// or init container cannot start, a crash-looping init container (Init:CrashLoopBackOff), a sidecar
+// that never gets ready) runs first, on the same view, so that a pod they explain is not reported twice.
 import type { KindName } from '../../model/kinds.js';
 import type { Pod } from '../../model/core.js';
 import { findCondition } from '../../model/meta.js';
 import { ageMs, describeState, eventEvidence, formatDuration, objectRef, olderThan } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
+import { crashLoopingContainers } from '../pods/crash-looping.js';
+import { sidecarsNotReady } from '../pods/sidecar-not-ready.js';
 import { containerStartFailures } from './container-start.js';
 import { missingConfigReferences } from './config-references.js';
 import { imagePullFailures } from './image-pull.js';
@@ -15,7 +19,11 @@ import { nonRootViolations } from './run-as-non-root.js';
 import { unschedulablePods } from './unschedulable.js';
 import { volumeMountFailures } from './volume-mounts.js';
 
-/** The checks that explain why a pod does not start; the env-var warning does not, so it is not here. */
+/**
+ * The checks that explain why a pod does not start, including the pods-not-working checks that see a
+ * Pending pod's init containers crash-loop or its native sidecar fail; the env-var warning does
+ * not explain it, so it is not here.
+ */
 const SPECIFIC: readonly Analyzer[] = [
   unschedulablePods,
   podsRequestingMoreThanNodes,
@@ -25,6 +33,8 @@ const SPECIFIC: readonly Analyzer[] = [
   volumeMountFailures,
   containerStartFailures,
   nonRootViolations,
+  crashLoopingContainers,
+  sidecarsNotReady,
 ];
 
 const SPECIFIC_READS: readonly KindName[] = [...new Set(SPECIFIC.flatMap((a) => [...a.reads, ...(a.optionalReads ?? [])]))];
@@ -84,7 +94,7 @@ export function findLongPendingPods(ctx: AnalysisContext): Finding[] {
         ...eventEvidence(warnings, ctx.settings.evidence.maxEvents),
       ],
       ...(pod.metadata.creationTimestamp ? { firstSeen: pod.metadata.creationTimestamp } : {}),
-      // Pending claims, or a crash-looping init container or unready sidecar of the pod itself, explain it.
+      // Pending claims explain it.
       related: [objectRef(pod), ...claimRefs(pod)],
     });
   }

@@ -3,7 +3,7 @@
 // before a bare restart count; readiness only for containers that run. An OOM kill is reported next
 // to the crash loop it causes, which names it as its root cause.
 import type { ObjectRef } from '../../model/meta.js';
-import type { ClusterEvent, Container, ContainerState, ContainerStatus, Pod } from '../../model/core.js';
+import type { ClusterEvent, Container, ContainerState, ContainerStatus, Pod, PodSpec } from '../../model/core.js';
 import { ageMs, recheckWhenAged } from '../evidence.js';
 import type { Clock } from '../evidence.js';
 import type { AnalysisContext } from '../types.js';
@@ -86,11 +86,16 @@ export function specOf(pod: Pod, container: string): Container | undefined {
  * regular container is called `envoy` runs Envoy as its application, not as a sidecar.
  */
 export function sidecarNames(pod: Pod): ReadonlySet<string> {
+  return sidecarNamesOf(pod.spec, pod.metadata.annotations);
+}
+
+/** sidecarNames for a pod spec and its annotations: a pod's, or a workload template's. */
+export function sidecarNamesOf(spec: Pick<PodSpec, 'containers' | 'initContainers'>, annotations: Readonly<Record<string, string>> | undefined): ReadonlySet<string> {
   const names = new Set<string>();
-  for (const init of pod.spec.initContainers ?? []) if (init.restartPolicy === 'Always') names.add(init.name);
-  const regular = pod.spec.containers.map((c) => c.name);
+  for (const init of spec.initContainers ?? []) if (init.restartPolicy === 'Always') names.add(init.name);
+  const regular = spec.containers.map((c) => c.name);
   if (regular.length < 2) return names;
-  const main = pod.metadata.annotations?.[DEFAULT_CONTAINER_ANNOTATION];
+  const main = annotations?.[DEFAULT_CONTAINER_ANNOTATION];
   if (main && regular.includes(main)) {
     for (const name of regular) if (name !== main) names.add(name);
     return names;
@@ -110,36 +115,7 @@ export function isIstioSidecar(pod: Pod, container: string): boolean {
   return container === ISTIO_PROXY && sidecarNames(pod).has(container);
 }
 
-/** Job pods run to completion: probes and "long-running" expectations do not apply to them. */
-export function isRunToCompletion(pod: Pod): boolean {
-  const ownerKinds = (pod.metadata.ownerReferences ?? []).map((o) => o.kind);
-  return ownerKinds.includes('Job') || (pod.spec.restartPolicy !== undefined && pod.spec.restartPolicy !== 'Always');
-}
-
 export const subjectKey = (ref: ObjectRef): string => `${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
-
-/**
- * One pod per subject, to judge a workload's template by: the newest pod that is not being deleted,
- * preferring pods that still run. Hygiene findings then do not multiply with the replica count.
- */
-export function representativePods(ctx: AnalysisContext, pods: readonly Pod[]): Pod[] {
-  const chosen = new Map<string, Pod>();
-  for (const pod of pods) {
-    if (pod.metadata.deletionTimestamp) continue;
-    const key = subjectKey(ctx.view.subjectOf(pod));
-    const current = chosen.get(key);
-    if (!current || isPreferred(pod, current)) chosen.set(key, pod);
-  }
-  return [...chosen.values()];
-}
-
-function isPreferred(candidate: Pod, current: Pod): boolean {
-  const live = (pod: Pod): number => (pod.status.phase === 'Succeeded' || pod.status.phase === 'Failed' ? 0 : 1);
-  if (live(candidate) !== live(current)) return live(candidate) > live(current);
-  const created = (pod: Pod): number => Date.parse(pod.metadata.creationTimestamp ?? '') || 0;
-  if (created(candidate) !== created(current)) return created(candidate) > created(current);
-  return candidate.metadata.name < current.metadata.name;
-}
 
 /** The previous instance's last log lines, when the caller (live mode) fetched them. */
 export function previousLogEvidence(ctx: AnalysisContext, pod: Pod, container: string): string[] {

@@ -1,12 +1,27 @@
-// Pods the kubelet evicted under node pressure (memory, disk, PIDs). Their controller replaced them,
-// but the Failed pods stay until garbage collected, and the pressure that evicted them may return.
+// Pods the kubelet evicted under node pressure (memory, disk, PIDs). Their controller replaced them
+// at once, but the Failed pods stay until garbage collected (days, at the default threshold of the
+// pod GC). So an eviction is news only while it is recent or while a node it happened on is still
+// under pressure (it may evict again); an old one on a recovered node is history and not reported.
 // One finding per subject: forty evicted replicas of one Deployment are one thing to fix.
 import { ROLL_UP_KINDS } from '../../cluster/view.js';
+import type { ClusterReader } from '../../cluster/view.js';
 import type { Pod } from '../../model/core.js';
 import { findCondition } from '../../model/meta.js';
-import { objectRef } from '../evidence.js';
+import { objectRef, withinLast } from '../evidence.js';
 import type { Analyzer, Finding } from '../types.js';
 import { subjectKey } from './container-health.js';
+
+const PRESSURE_CONDITIONS: readonly string[] = ['MemoryPressure', 'DiskPressure', 'PIDPressure'];
+
+/** `worker-2: DiskPressure since ...` for each node that is under pressure now; empty when Nodes are not in the view. */
+function nodesUnderPressure(view: ClusterReader, nodeNames: readonly string[]): string[] {
+  if (!view.has('Node')) return [];
+  return nodeNames.flatMap((name) => {
+    const node = view.get('Node', undefined, name);
+    const pressed = (node?.status.conditions ?? []).filter((c) => PRESSURE_CONDITIONS.includes(c.type) && c.status === 'True');
+    return pressed.length ? [`${name}: ${pressed.map((c) => `${c.type}${c.lastTransitionTime ? ` since ${c.lastTransitionTime}` : ''}`).join(', ')}`] : [];
+  });
+}
 
 /** When the pod was evicted: the DisruptionTarget condition (Kubernetes >= 1.26), else its containers' end. */
 function evictedAt(pod: Pod): string | undefined {
@@ -25,7 +40,7 @@ export const evictedPods: Analyzer = {
   reads: ['Pod'],
   scope: 'subject',
   subjectKinds: ['Pod'],
-  optionalReads: [...ROLL_UP_KINDS],
+  optionalReads: ['Node', ...ROLL_UP_KINDS],
   analyze(ctx) {
     const bySubject = new Map<string, Pod[]>();
     for (const pod of ctx.view.list('Pod')) {
@@ -40,6 +55,11 @@ export const evictedPods: Analyzer = {
       if (!latest) continue;
       const subject = ctx.view.subjectOf(latest);
       const nodes = [...new Set(sorted.map((p) => p.spec.nodeName).filter((n): n is string => Boolean(n)))].sort();
+      const pressure = nodesUnderPressure(ctx.view, nodes);
+      const latestAt = evictedAt(latest);
+      // Without a time the eviction cannot be shown to be old: it stays reported.
+      const recent = latestAt === undefined || Number.isNaN(Date.parse(latestAt)) || withinLast(ctx, latestAt, ctx.settings.thresholds.podEvictedWithin, latest.metadata.namespace);
+      if (!recent && pressure.length === 0) continue;
       const cause = latest.status.message ? `: ${latest.status.message.trim().replace(/\.$/, '')}` : '';
       const firstSeen = evictedAt(sorted[0] ?? latest);
       const owner = subject.kind === 'Pod' ? `Pod ${latest.metadata.namespace ?? ''}/${latest.metadata.name} was` : `${sorted.length} pod${sorted.length === 1 ? '' : 's'} of ${subject.kind} ${subject.namespace ?? ''}/${subject.name} ${sorted.length === 1 ? 'was' : 'were'}`;
@@ -49,13 +69,16 @@ export const evictedPods: Analyzer = {
         subject,
         object: objectRef(latest),
         message: `${owner} evicted${nodes.length ? ` from ${nodes.join(', ')}` : ''}${cause}.`,
-        evidence: [...sorted]
-          .reverse()
-          .slice(0, ctx.settings.evidence.maxEvents)
-          .map((p) => {
-            const at = evictedAt(p);
-            return `pod ${p.metadata.name} evicted${at ? ` at ${at}` : ''}${p.spec.nodeName ? ` on ${p.spec.nodeName}` : ''}: ${p.status.message?.trim() ?? 'no message'}`;
-          }),
+        evidence: [
+          ...[...sorted]
+            .reverse()
+            .slice(0, ctx.settings.evidence.maxEvents)
+            .map((p) => {
+              const at = evictedAt(p);
+              return `pod ${p.metadata.name} evicted${at ? ` at ${at}` : ''}${p.spec.nodeName ? ` on ${p.spec.nodeName}` : ''}: ${p.status.message?.trim() ?? 'no message'}`;
+            }),
+          ...pressure.map((p) => `node still under pressure: ${p}`),
+        ],
         ...(firstSeen ? { firstSeen } : {}),
       });
     }

@@ -1,12 +1,15 @@
 // Containers without CPU and memory requests (the scheduler then places them blind, and they are
 // the first evicted under pressure) or without a memory limit (one leak can starve the node).
-// Judged once per workload (on a representative pod) and per container name, so replicas do not
-// multiply a hygiene finding. Init containers that run to completion are left out.
+// Judged on the workload's pod template (the thing to fix, there with or without pods), else on its
+// pods, once per subject and container name, so replicas do not multiply a hygiene finding. Init
+// containers that run to completion are left out.
 import { ROLL_UP_KINDS } from '../../cluster/view.js';
 import type { Container } from '../../model/core.js';
 import { describeRef, objectRef } from '../evidence.js';
+import { TEMPLATE_KINDS, judgedSpecs } from '../pod-templates.js';
+import { onePerSubject } from '../pods-not-starting/pod-state.js';
 import type { Analyzer, Finding } from '../types.js';
-import { isMirrorPod, representativePods } from './container-health.js';
+import { isMirrorPod } from './container-health.js';
 
 function missingResourceNames(container: Container): string[] {
   const { requests, limits } = container.resources ?? {};
@@ -27,34 +30,33 @@ export const containersWithoutResources: Analyzer = {
   name: 'missing-resources',
   description: 'Containers without CPU or memory requests, or without a memory limit.',
   checks: ['PodResourcesMissing'],
-  reads: ['Pod'],
+  // Pods or workload templates, whichever are loaded.
+  reads: [],
   scope: 'subject',
-  subjectKinds: ['Pod'],
-  optionalReads: [...ROLL_UP_KINDS],
+  subjectKinds: ['Pod', ...TEMPLATE_KINDS],
+  optionalReads: ['Pod', ...ROLL_UP_KINDS],
   analyze(ctx) {
     const findings: Finding[] = [];
-    const pods = ctx.view.list('Pod').filter((pod) => !isMirrorPod(pod));
-    for (const pod of representativePods(ctx, pods)) {
-      const subject = ctx.view.subjectOf(pod);
-      const nativeSidecars = (pod.spec.initContainers ?? []).filter((c) => c.restartPolicy === 'Always');
-      for (const container of [...nativeSidecars, ...pod.spec.containers]) {
+    for (const judged of judgedSpecs(ctx.view, (pod) => !isMirrorPod(pod))) {
+      const nativeSidecars = (judged.spec.initContainers ?? []).filter((c) => c.restartPolicy === 'Always');
+      for (const container of [...nativeSidecars, ...judged.spec.containers]) {
         const missing = missingResourceNames(container);
         if (missing.length === 0) continue;
         const { requests, limits } = container.resources ?? {};
         findings.push({
           check: 'PodResourcesMissing',
           severity: 'info',
-          subject,
-          object: objectRef(pod, container.name),
-          message: `Container ${container.name} of ${describeRef(subject)} has ${listMissing(missing)}.`,
+          subject: judged.subject,
+          object: objectRef(judged.object, container.name),
+          message: `Container ${container.name} of ${describeRef(judged.subject)} has ${listMissing(missing)}.`,
           evidence: [
-            `pod ${pod.metadata.name} (representative of ${describeRef(subject)})`,
+            `judged on ${judged.where}`,
             `requests: cpu ${requests?.cpu ?? 'none'}, memory ${requests?.memory ?? 'none'}`,
             `limits: cpu ${limits?.cpu ?? 'none'}, memory ${limits?.memory ?? 'none'}`,
           ],
         });
       }
     }
-    return findings;
+    return onePerSubject(findings, (f) => f.object.container ?? '');
   },
 };

@@ -4,7 +4,8 @@
 // are a finalizer nobody removes and a node whose kubelet no longer answers.
 import { ROLL_UP_KINDS } from '../../cluster/view.js';
 import type { Pod } from '../../model/core.js';
-import { findCondition } from '../../model/meta.js';
+import type { ObjectRef } from '../../model/meta.js';
+import { findCondition, refOf } from '../../model/meta.js';
 import { ageMs, containerStatuses, formatDuration, objectRef, recheckWhenAged } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
 
@@ -17,6 +18,18 @@ function nodeEvidence(ctx: AnalysisContext, pod: Pod): string[] {
   const ready = findCondition(node.status.conditions, 'Ready');
   if (ready?.status === 'True') return [`node ${nodeName} is Ready`];
   return [`node ${nodeName} is not Ready (${ready?.reason ?? ready?.status ?? 'no Ready condition'}${ready?.lastTransitionTime ? ` since ${ready.lastTransitionTime}` : ''}): its kubelet cannot finish the deletion`];
+}
+
+/**
+ * The pod's node when it is not Ready: the node is then why the deletion cannot finish (its
+ * kubelet cannot confirm it), and its NodeNotReady finding becomes this one's root cause.
+ */
+function notReadyNode(ctx: AnalysisContext, pod: Pod): ObjectRef | undefined {
+  const nodeName = pod.spec.nodeName;
+  if (!nodeName || !ctx.view.has('Node')) return undefined;
+  const node = ctx.view.get('Node', undefined, nodeName);
+  if (!node || findCondition(node.status.conditions, 'Ready')?.status === 'True') return undefined;
+  return refOf(node);
 }
 
 function likelyCause(ctx: AnalysisContext, pod: Pod): string {
@@ -48,6 +61,7 @@ export const stuckTerminatingPods: Analyzer = {
       recheckWhenAged(ctx, due, ctx.settings.thresholds.podStuckTerminatingGrace + 1, pod.metadata.namespace);
       if (!due || overdue === undefined || overdue <= ctx.settings.thresholds.podStuckTerminatingGrace) continue;
       const grace = pod.metadata.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds;
+      const node = notReadyNode(ctx, pod);
       const running = containerStatuses(pod).filter((c) => c.status.state?.running).map((c) => c.name);
       findings.push({
         check: 'PodStuckTerminating',
@@ -62,6 +76,7 @@ export const stuckTerminatingPods: Analyzer = {
           ...(running.length ? [`containers still reported running: ${running.join(', ')}`] : []),
         ],
         firstSeen: due,
+        ...(node ? { related: [node] } : {}),
       });
     }
     return findings;

@@ -31,12 +31,27 @@ export function unreadySince(pod: Pod): string | undefined {
   return ready?.lastTransitionTime ?? pod.metadata.creationTimestamp;
 }
 
-/** Live pods the object controls directly (owner uid, else owner name). */
-export function controlledPods(view: ClusterReader, owner: KubeObject): Pod[] {
+/**
+ * When a pod being deleted stopped counting as available: its Ready condition's turn to False (the
+ * node controller sets it when the node is lost), else the deletion request (deletionTimestamp
+ * minus the grace period), since a terminating pod counts as available for no controller.
+ */
+export function terminatingSince(pod: Pod): string | undefined {
+  const due = pod.metadata.deletionTimestamp;
+  if (!due) return undefined;
+  const ready = findCondition(pod.status.conditions, 'Ready');
+  if (ready?.status !== 'True' && ready?.lastTransitionTime) return ready.lastTransitionTime;
+  const at = Date.parse(due);
+  if (Number.isNaN(at)) return due;
+  return new Date(at - (pod.metadata.deletionGracePeriodSeconds ?? 0) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/** Live pods the object controls directly (owner uid, else owner name); with `terminating`, those being deleted too. */
+export function controlledPods(view: ClusterReader, owner: KubeObject, options: { readonly terminating?: boolean } = {}): Pod[] {
   const namespace = owner.metadata.namespace;
   if (!namespace) return [];
   return view.inNamespace('Pod', namespace).filter((pod) => {
-    if (pod.metadata.deletionTimestamp || isPodTerminal(pod)) return false;
+    if ((pod.metadata.deletionTimestamp && !options.terminating) || isPodTerminal(pod)) return false;
     const ref = (pod.metadata.ownerReferences ?? []).find((o) => o.controller);
     if (!ref || ref.kind !== owner.kind) return false;
     return ref.uid && owner.metadata.uid ? ref.uid === owner.metadata.uid : ref.name === owner.metadata.name;

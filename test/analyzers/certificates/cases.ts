@@ -38,15 +38,30 @@ export const cases: readonly CheckCase[] = [
     now: '2026-11-25T10:05:00Z',
   },
   {
-    name: 'an ACME order made invalid by a rejected HTTP-01 validation',
+    name: 'an ACME order made invalid by a rejected HTTP-01 validation: the invalid challenge failed, it is not pending',
     fixtures: [HEALTHY_CERT_MANAGER, 'certificates/acme-order-invalid.yaml'],
     checks: ALL,
     expected: [
-      'ACMEChallengePending Certificate/www/www-tls',
       'ACMEOrderFailed Certificate/www/www-tls',
       'CertificateNotReady Certificate/www/www-tls',
       'CertificateRequestFailed Certificate/www/www-tls',
     ],
+  },
+  {
+    name: 'a DNS-01 challenge the ACME server rejected while its Order still says pending: the Order failed, the challenge is not pending',
+    fixtures: [HEALTHY_CERT_MANAGER, 'certificates/acme-challenge-invalid.yaml'],
+    checks: ALL,
+    expected: [
+      'ACMEOrderFailed Certificate/shop/shop-tls',
+      'CertificateNotReady Certificate/shop/shop-tls',
+      'CertificateRequestFailed Certificate/shop/shop-tls',
+    ],
+  },
+  {
+    name: 'a DNS-01 challenge still waiting for propagation has not failed its Order',
+    fixtures: [HEALTHY_CERT_MANAGER, 'certificates/acme-challenge-stuck.yaml'],
+    checks: ['ACMEOrderFailed'],
+    expected: [],
   },
   {
     name: 'an issuerRef without kind names an Issuer that does not exist (only a ClusterIssuer of that name)',

@@ -163,11 +163,25 @@ describe('certificate root causes', () => {
     expect(rootOf(linked, 'ACMEChallengePending')).toBeUndefined();
   });
 
-  it('an invalid order explains the Certificate and the request; the rejected challenge explains the order', () => {
+  it('an invalid order explains the Certificate and the request; the rejected challenge is the order\'s evidence, not a pending challenge', () => {
     const linked = linkRootCauses(analyzeFixtures([HEALTHY, 'certificates/acme-order-invalid.yaml']).findings);
     expect(rootOf(linked, 'CertificateNotReady')).toBe('ACMEOrderFailed');
     expect(rootOf(linked, 'CertificateRequestFailed')).toBe('ACMEOrderFailed');
-    expect(rootOf(linked, 'ACMEOrderFailed')).toBe('ACMEChallengePending');
+    expect(rootOf(linked, 'ACMEOrderFailed')).toBeUndefined();
+    expect(linked.some((f) => f.check === 'ACMEChallengePending')).toBe(false);
+  });
+
+  it('a challenge that failed before its Order says so fails the Order, with the challenge\'s reason as evidence', () => {
+    const linked = linkRootCauses(analyzeFixtures([HEALTHY, 'certificates/acme-challenge-invalid.yaml']).findings);
+    const order = linked.find((f) => f.check === 'ACMEOrderFailed');
+    expect(order?.object).toMatchObject({ kind: 'Order', name: 'shop-tls-r7vbn-3412685713' });
+    expect(order?.message).toContain('failed: its DNS-01 challenge for shop.example.com is invalid: Error accepting authorization');
+    expect(order?.message).toContain('(the Order still says pending)');
+    expect(order?.evidence.join('\n')).toContain('NXDOMAIN looking up TXT for _acme-challenge.shop.example.com');
+    expect(order?.evidence.join('\n')).toContain('likely cause: the ACME server rejected the challenge');
+    expect(order?.firstSeen).toBe('2026-11-25T10:42:31Z');
+    expect(rootOf(linked, 'CertificateNotReady')).toBe('ACMEOrderFailed');
+    expect(rootOf(linked, 'CertificateRequestFailed')).toBe('ACMEOrderFailed');
   });
 
   it('one not-ready Issuer explains every symptom of the Certificate it blocks', () => {

@@ -108,10 +108,34 @@ export const cases: readonly CheckCase[] = [
     ],
   },
   {
-    name: 'long-pending pods without a more specific cause; an init container running for 5 minutes is within the threshold',
+    name: 'the pod template decides $VAR without a shell: a Job whose pods all failed, a CronJob that has not run yet, a Deployment scaled to zero; not a Job that succeeded, nor $(VAR)',
+    fixtures: ['pods-not-starting/templates.yaml', 'pods-not-starting/templates-pods.yaml'],
+    checks: ['PodEnvVarNotExpanded'],
+    expected: ['PodEnvVarNotExpanded CronJob/batch/digest', 'PodEnvVarNotExpanded Deployment/batch/exporter-legacy', 'PodEnvVarNotExpanded Job/batch/reindex'],
+  },
+  {
+    name: 'probes and resources are judged on the template of a Deployment scaled to zero; run-to-completion templates need no probe, and complete templates raise nothing',
+    fixtures: ['pods-not-starting/templates.yaml', 'pods-not-starting/templates-pods.yaml'],
+    checks: ['PodProbesMissing', 'PodResourcesMissing'],
+    expected: ['PodProbesMissing Deployment/batch/exporter-legacy', 'PodResourcesMissing Deployment/batch/exporter-legacy'],
+  },
+  {
+    name: 'a CronJob that has not run yet asks for a ConfigMap key that does not exist: its next pod will not start; a Deployment scaled to zero whose Secret exists is fine',
+    fixtures: ['pods-not-starting/templates.yaml', 'pods-not-starting/templates-pods.yaml'],
+    checks: ['PodConfigMissing'],
+    expected: ['PodConfigMissing CronJob/batch/digest'],
+  },
+  {
+    name: 'without the workloads in the dump, the failed pods of a Job that has not succeeded are read (once per Job); a succeeded pod and $(VAR) are not reported',
+    fixtures: ['pods-not-starting/templates-pods.yaml'],
+    checks: ['PodEnvVarNotExpanded'],
+    expected: ['PodEnvVarNotExpanded Job/batch/reindex'],
+  },
+  {
+    name: 'long-pending pods without a more specific cause; an init container running for 5 minutes is within the threshold; a native sidecar that never gets ready is PodSidecarNotReady\'s, not also PodPendingTooLong',
     fixtures: ['pods-not-starting/pending.yaml'],
-    checks: ['PodPendingTooLong', 'PodUnschedulable'],
-    expected: ['PodPendingTooLong Deployment/pend/vaulted', 'PodPendingTooLong Job/pend/migrate', 'PodPendingTooLong Pod/pend/gated'],
+    checks: ['PodPendingTooLong', 'PodUnschedulable', 'PodSidecarNotReady'],
+    expected: ['PodPendingTooLong Job/pend/migrate', 'PodPendingTooLong Pod/pend/gated', 'PodSidecarNotReady Deployment/pend/vaulted'],
   },
   {
     name: 'ten minutes later the replacement pod has been not ready for longer than the threshold',
@@ -121,11 +145,24 @@ export const cases: readonly CheckCase[] = [
     expected: ['WorkloadReplicasUnavailable DaemonSet/avail/node-exporter', 'WorkloadReplicasUnavailable Deployment/avail/catalog', 'WorkloadReplicasUnavailable Deployment/avail/inventory', 'WorkloadReplicasUnavailable Deployment/avail/pricing'],
   },
   {
+    name: 'PodPendingTooLong is the check of last resort: not for an init container in CrashLoopBackOff, nor an ImagePullBackOff of a container or init container; an init container waiting for a dependency for 22 minutes is',
+    fixtures: ['pods-not-starting/pending-explained.yaml'],
+    checks: ['PodPendingTooLong', 'PodCrashLooping', 'PodImagePullFailed'],
+    expected: ['PodCrashLooping Deployment/ledger/ledger', 'PodImagePullFailed Deployment/ledger/reporting', 'PodImagePullFailed Deployment/ledger/statements', 'PodPendingTooLong Deployment/ledger/settlement'],
+  },
+  {
+    name: 'with PodCrashLooping disabled, the crash-looping init container still explains the Pending pod',
+    fixtures: ['pods-not-starting/pending-explained.yaml'],
+    checks: ['PodPendingTooLong'],
+    settings: { disabledChecks: ['PodCrashLooping'] },
+    expected: ['PodPendingTooLong Deployment/ledger/settlement'],
+  },
+  {
     name: 'a lower podPendingTooLongAfter threshold reports the slow init container too',
     fixtures: ['pods-not-starting/pending.yaml'],
     checks: ['PodPendingTooLong'],
     settings: { thresholds: { podPendingTooLongAfter: '4m' } },
-    expected: ['PodPendingTooLong Deployment/pend/slow', 'PodPendingTooLong Deployment/pend/vaulted', 'PodPendingTooLong Job/pend/migrate', 'PodPendingTooLong Pod/pend/gated'],
+    expected: ['PodPendingTooLong Deployment/pend/slow', 'PodPendingTooLong Job/pend/migrate', 'PodPendingTooLong Pod/pend/gated'],
   },
   {
     name: 'controllers that cannot create pods, on their top controller; a FailedCreate that is history is not reported',

@@ -128,6 +128,16 @@ describe('PodEnvVarNotExpanded', () => {
     expect(found[0]?.message).toContain('$(SLACK_WEBHOOK_URL), $(CHANNEL)');
     expect(found[0]?.message).not.toContain('INTERVAL');
   });
+
+  it('reports on the workload whose template carries the mistake, once per subject', () => {
+    const run = analyzeFixtures(['pods-not-starting/templates.yaml', 'pods-not-starting/templates-pods.yaml']);
+    const reindex = run.findings.filter((f) => f.check === 'PodEnvVarNotExpanded' && f.subject.name === 'reindex');
+    expect(reindex).toHaveLength(1);
+    expect(reindex[0]?.object).toMatchObject({ kind: 'Job', name: 'reindex', container: 'reindex' });
+    expect(reindex[0]?.message).toBe('Container reindex of the pod template of Job batch/reindex passes $INDEX_NAME literally to reindex: without a shell Kubernetes expands only $(INDEX_NAME).');
+    const digest = run.findings.find((f) => f.check === 'PodEnvVarNotExpanded' && f.subject.name === 'digest');
+    expect(digest?.object).toMatchObject({ kind: 'CronJob', container: 'digest' });
+  });
 });
 
 describe('Workload failed-create evidence', () => {
@@ -159,7 +169,19 @@ describe('PodPendingTooLong', () => {
       'Pod pend/migrate-q7w8e has been Pending for 25m: init container wait-for-db is still running.',
     );
     expect(finding('pods-not-starting/pending.yaml', 'PodPendingTooLong', 'gated').message).toContain('held by scheduling gates');
-    expect(finding('pods-not-starting/pending.yaml', 'PodPendingTooLong', 'vaulted').message).toContain('sidecar vault-agent runs but has not passed its startup probe');
+    // While the sidecar is within podNotReadyAfter, no more specific check explains the pod.
+    const lenient = { settings: { thresholds: { podNotReadyAfter: '30m' } } };
+    expect(finding('pods-not-starting/pending.yaml', 'PodPendingTooLong', 'vaulted', lenient).message).toContain('sidecar vault-agent runs but has not passed its startup probe');
+  });
+
+  it('reports a crash-looping init container as PodCrashLooping, not also as a long-Pending pod', () => {
+    const run = analyzeFixtures(['pods-not-starting/pending-explained.yaml']);
+    const ledger = run.findings.filter((f) => f.subject.name === 'ledger');
+    expect(ledger.map((f) => f.check)).toEqual(['PodCrashLooping']);
+    expect(ledger[0]?.object).toMatchObject({ name: 'ledger-6d9b7f5c48-p4x7k', container: 'migrate' });
+    expect(finding('pods-not-starting/pending-explained.yaml', 'PodPendingTooLong', 'settlement').message).toBe(
+      'Pod ledger/settlement-9f8e7d6c5b-r9t2y has been Pending for 22m: init container wait-for-kafka is still running.',
+    );
   });
 });
 

@@ -9,6 +9,18 @@ const POD_CHECKS: readonly CheckId[] = [
 
 export const cases: readonly CheckCase[] = [
   {
+    name: 'an owner reference rolls up through the ReplicaSet it names, not through a StatefulSet that holds the same uid',
+    fixtures: ['pods/owner-uid-collision.yaml'],
+    checks: ['PodCrashLooping', 'WorkloadReplicasUnavailable'],
+    expected: ['PodCrashLooping Deployment/media/transcoder', 'WorkloadReplicasUnavailable Deployment/media/transcoder'],
+  },
+  {
+    name: 'the StatefulSet whose uid collides gets no finding: its own pod is healthy',
+    fixtures: ['pods/owner-uid-collision.yaml'],
+    checks: ['PodNotReady', 'PodRestartingOften', 'PodOOMKilled', 'WorkloadRolloutStuck'],
+    expected: [],
+  },
+  {
     name: 'a Deployment whose only pod crash-loops',
     fixtures: ['pods/crashloop.yaml'],
     checks: ['PodCrashLooping', 'PodOOMKilled', 'PodRestartingOften', 'PodNotReady'],
@@ -73,6 +85,26 @@ export const cases: readonly CheckCase[] = [
     expected: ['PodLifecycleHookFailed Deployment/media/streamer', 'PodLifecycleHookFailed Deployment/media/thumbnailer', 'PodLifecycleHookFailed Deployment/media/transcoder'],
   },
   {
+    name: 'an eviction 3h ago on a node still under DiskPressure is news; one three days ago on a node that has recovered is history',
+    fixtures: ['pods/evicted-history.yaml'],
+    checks: ['PodEvicted'],
+    expected: ['PodEvicted Deployment/search/thumbnailer'],
+  },
+  {
+    name: 'a window of four days (thresholds.podEvictedWithin) makes the three-day-old eviction news again',
+    fixtures: ['pods/evicted-history.yaml'],
+    checks: ['PodEvicted'],
+    settings: { thresholds: { podEvictedWithin: '4d' } },
+    expected: ['PodEvicted Deployment/search/indexer', 'PodEvicted Deployment/search/thumbnailer'],
+  },
+  {
+    name: 'two hours later the memory evictions on a node without pressure are history',
+    fixtures: ['pods/evicted.yaml'],
+    checks: ['PodEvicted'],
+    now: '2026-11-25T14:00:00Z',
+    expected: [],
+  },
+  {
     name: 'three evicted pods of one Deployment make one finding; failed and completed Job pods are not evictions',
     fixtures: ['pods/evicted.yaml'],
     checks: ['PodEvicted', 'PodOOMKilled', 'PodCrashLooping'],
@@ -83,6 +115,19 @@ export const cases: readonly CheckCase[] = [
     fixtures: ['pods/stuck-terminating.yaml'],
     checks: ['PodStuckTerminating', 'PodNotReady', 'PodCrashLooping'],
     expected: ['PodStuckTerminating Deployment/legacy/gateway', 'PodStuckTerminating StatefulSet/legacy/queue'],
+  },
+  {
+    name: 'a lost node takes its StatefulSet pod with it: 1/2 replicas available for an hour while the pod sits terminating; the Deployment whose pod a finalizer holds has its replacement available',
+    fixtures: ['pods/stuck-terminating.yaml'],
+    checks: ['WorkloadReplicasUnavailable', 'PodStuckTerminating'],
+    expected: ['PodStuckTerminating Deployment/legacy/gateway', 'PodStuckTerminating StatefulSet/legacy/queue', 'WorkloadReplicasUnavailable StatefulSet/legacy/queue'],
+  },
+  {
+    name: 'the StatefulSet short of the replica on the lost node is within a two-hour replicasUnavailableAfter',
+    fixtures: ['pods/stuck-terminating.yaml'],
+    checks: ['WorkloadReplicasUnavailable'],
+    settings: { thresholds: { replicasUnavailableAfter: '2h' } },
+    expected: [],
   },
   {
     name: 'probes and resources: one finding per container of a workload, not per replica; Jobs and mirror pods left out',

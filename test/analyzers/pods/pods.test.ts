@@ -115,6 +115,12 @@ describe('PodEvicted', () => {
     expect(finding.evidence).toHaveLength(3);
     expect(finding.firstSeen).toBe('2026-11-25T06:50:00Z');
   });
+
+  it('names the node still under pressure that keeps an old eviction news', () => {
+    const finding = only('evicted-history.yaml', 'PodEvicted', 'thumbnailer');
+    expect(finding.severity).toBe('warning');
+    expect(finding.evidence).toContain('node still under pressure: worker-5: DiskPressure since 2026-11-25T08:40:00Z');
+  });
 });
 
 describe('PodStuckTerminating', () => {
@@ -127,12 +133,23 @@ describe('PodStuckTerminating', () => {
     expect(queue.message).toContain('node worker-3 is not Ready');
     expect(queue.evidence.join('\n')).toContain('its kubelet cannot finish the deletion');
   });
+
+  it('links the NotReady node as the root cause of a pod stuck on it, and of the StatefulSet short of that replica', () => {
+    const linked = linkRootCauses(analyzeFixtures(['pods/stuck-terminating.yaml']).findings);
+    const root = (check: string, subject: string) => linked.find((f) => f.check === check && f.subject.name === subject)?.rootCause;
+    expect(root('PodStuckTerminating', 'queue')).toEqual({ check: 'NodeNotReady', subject: expect.objectContaining({ kind: 'Node', name: 'worker-3' }) });
+    expect(root('PodStuckTerminating', 'gateway')).toBeUndefined();
+    expect(root('WorkloadReplicasUnavailable', 'queue')).toEqual({ check: 'NodeNotReady', subject: expect.objectContaining({ kind: 'Node', name: 'worker-3' }) });
+    const unavailable = linked.find((f) => f.check === 'WorkloadReplicasUnavailable' && f.subject.name === 'queue');
+    expect(unavailable?.message).toBe('StatefulSet legacy/queue has had 1/2 replicas available for 64m (pod queue-1: terminating since 2026-11-25T10:56:00Z on node worker-3, which is not Ready).');
+  });
 });
 
 describe('hygiene findings', () => {
-  it('report each container of a workload once, on a representative pod, listing what is missing', () => {
+  it('report each container of a workload once, on its pod template, listing what is missing', () => {
     const probes = only('probes-resources.yaml', 'PodProbesMissing', 'wiki');
-    expect(probes.object).toMatchObject({ name: 'wiki-rx22hbvvsh-b4n7k', container: 'app' });
+    expect(probes.object).toMatchObject({ kind: 'Deployment', name: 'wiki', container: 'app' });
+    expect(probes.evidence[0]).toBe('judged on the pod template of Deployment tools/wiki');
     expect(probes.message).toBe('Container app of Deployment tools/wiki has no readiness probe (nor a liveness probe).');
     expect(only('probes-resources.yaml', 'PodResourcesMissing', 'wiki').message).toBe('Container app of Deployment tools/wiki has no cpu request, no memory request and no memory limit.');
     expect(only('probes-resources.yaml', 'PodResourcesMissing', 'mailer').message).toBe('Container mailer of Deployment tools/mailer has no cpu request and no memory limit.');
@@ -170,9 +187,9 @@ describe('PodSidecarNotReady', () => {
 });
 
 describe('root causes', () => {
-  it('a native sidecar that never starts explains why its pod stays Pending', () => {
-    const linked = linkRootCauses(analyzeFixtures(['pods/sidecars.yaml']).findings);
-    const pending = linked.find((f) => f.check === 'PodPendingTooLong' && f.subject.name === 'fraud-check');
-    expect(pending?.rootCause).toMatchObject({ check: 'PodSidecarNotReady', subject: { kind: 'Deployment', name: 'fraud-check' } });
+  it('a native sidecar that never starts explains why its pod stays Pending: PodPendingTooLong, the check of last resort, stays silent', () => {
+    const findings = analyzeFixtures(['pods/sidecars.yaml']).findings.filter((f) => f.subject.name === 'fraud-check');
+    expect(findings.map((f) => f.check)).toContain('PodSidecarNotReady');
+    expect(findings.map((f) => f.check)).not.toContain('PodPendingTooLong');
   });
 });
