@@ -22,8 +22,13 @@ import { certificate, certificateRequest, challenge, clusterIssuer, issuer, orde
 import type { Certificate, CertificateRequest, Challenge, ClusterIssuer, Issuer, Order } from './certmanager.js';
 import { storageClass } from './storage.js';
 import type { StorageClass } from './storage.js';
-import { authorizationPolicy, destinationRule, gateway, ISTIO_NETWORKING_VERSIONS, ISTIO_SECURITY_VERSIONS, peerAuthentication, serviceEntry, sidecar, virtualService } from './istio.js';
-import type { AuthorizationPolicy, DestinationRule, Gateway, PeerAuthentication, ServiceEntry, Sidecar, VirtualService } from './istio.js';
+import {
+  authorizationPolicy, destinationRule, gateway, ISTIO_NETWORKING_VERSIONS, ISTIO_SECURITY_VERSIONS, ISTIO_TELEMETRY_VERSIONS, peerAuthentication,
+  requestAuthentication, serviceEntry, sidecar, telemetry, virtualService,
+} from './istio.js';
+import type {
+  AuthorizationPolicy, DestinationRule, Gateway, PeerAuthentication, RequestAuthentication, ServiceEntry, Sidecar, Telemetry, VirtualService,
+} from './istio.js';
 
 /** The parsed type of each kind, by the kind's name. Extend it together with KIND_DESCRIPTORS. */
 export interface KindMap {
@@ -65,6 +70,8 @@ export interface KindMap {
   Sidecar: Sidecar;
   PeerAuthentication: PeerAuthentication;
   AuthorizationPolicy: AuthorizationPolicy;
+  RequestAuthentication: RequestAuthentication;
+  Telemetry: Telemetry;
 }
 export type KindName = keyof KindMap;
 
@@ -94,6 +101,7 @@ const v = (group: string, version: string, schema: z.ZodType<unknown>): KindVari
 // Istio serves one schema under several versions; the newest is listed first.
 const istioNetworking = (schema: z.ZodType<unknown>): KindVariant[] => ISTIO_NETWORKING_VERSIONS.map((version) => v('networking.istio.io', version, schema));
 const istioSecurity = (schema: z.ZodType<unknown>): KindVariant[] => ISTIO_SECURITY_VERSIONS.map((version) => v('security.istio.io', version, schema));
+const istioTelemetry = (schema: z.ZodType<unknown>): KindVariant[] => ISTIO_TELEMETRY_VERSIONS.map((version) => v('telemetry.istio.io', version, schema));
 
 export const KIND_DESCRIPTORS: { readonly [K in KindName]: KindDescriptor<K> } = {
   Pod: kind({ name: 'Pod', plural: 'pods', namespaced: true, variants: [v('', 'v1', pod)] }),
@@ -134,6 +142,8 @@ export const KIND_DESCRIPTORS: { readonly [K in KindName]: KindDescriptor<K> } =
   Sidecar: kind({ name: 'Sidecar', plural: 'sidecars', namespaced: true, optional: true, variants: istioNetworking(sidecar) }),
   PeerAuthentication: kind({ name: 'PeerAuthentication', plural: 'peerauthentications', namespaced: true, optional: true, variants: istioSecurity(peerAuthentication) }),
   AuthorizationPolicy: kind({ name: 'AuthorizationPolicy', plural: 'authorizationpolicies', namespaced: true, optional: true, variants: istioSecurity(authorizationPolicy) }),
+  RequestAuthentication: kind({ name: 'RequestAuthentication', plural: 'requestauthentications', namespaced: true, optional: true, variants: istioSecurity(requestAuthentication) }),
+  Telemetry: kind({ name: 'Telemetry', plural: 'telemetries', namespaced: true, optional: true, variants: istioTelemetry(telemetry) }),
 };
 
 export const KIND_NAMES = Object.keys(KIND_DESCRIPTORS) as KindName[];
