@@ -4,7 +4,7 @@ import type { VirtualService } from '../../model/istio.js';
 import { objectRef } from '../evidence.js';
 import type { Analyzer, Finding } from '../types.js';
 import { gatewayKey, parseGatewayRef } from './gateway-refs.js';
-import { isExportedTo, resolveHost } from './hosts.js';
+import { audiencesOverlap, exportedTo, resolveHost } from './hosts.js';
 
 interface Claim {
   readonly vs: VirtualService;
@@ -14,13 +14,9 @@ interface Claim {
 
 const vsKey = (vs: VirtualService): string => `${vs.metadata.namespace ?? ''}/${vs.metadata.name}`;
 
-/** Sidecars only see a VirtualService exported to their namespace: two conflict where both are seen. */
+/** Sidecars only apply a VirtualService exported to their namespace: two conflict where both apply. */
 function seenTogether(a: VirtualService, b: VirtualService): boolean {
-  const nsA = a.metadata.namespace ?? '';
-  const nsB = b.metadata.namespace ?? '';
-  const everywhere = (vs: VirtualService): boolean => vs.spec.exportTo.length === 0 || vs.spec.exportTo.includes('*');
-  if (everywhere(a) && everywhere(b)) return true;
-  return [nsA, nsB, ...a.spec.exportTo, ...b.spec.exportTo].some((ns) => isExportedTo(a.spec.exportTo, nsA, ns) && isExportedTo(b.spec.exportTo, nsB, ns));
+  return audiencesOverlap(exportedTo(a.spec.exportTo, a.metadata.namespace ?? ''), exportedTo(b.spec.exportTo, b.metadata.namespace ?? ''));
 }
 
 export const istioVirtualServiceConflicts: Analyzer = {

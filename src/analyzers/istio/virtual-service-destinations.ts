@@ -7,7 +7,7 @@ import type { ObjectRef } from '../../model/meta.js';
 import { objectRef } from '../evidence.js';
 import type { Analyzer, Finding } from '../types.js';
 import { boundGateways } from './gateway-refs.js';
-import { ServiceRegistry, describeTarget, hostCovers, isExportedTo, resolveHost } from './hosts.js';
+import { ServiceRegistry, describeNamespaces, describeTarget, hostCovers, isExportedTo, judgedFrom, resolveHost } from './hosts.js';
 
 export interface Destination {
   /** Where in the spec, e.g. `http[0].route[1]`. */
@@ -29,11 +29,11 @@ export function destinationsOf(vs: VirtualService): Destination[] {
   return out;
 }
 
-/** DestinationRules for a host that the namespace can see (exportTo), wildcards included. */
-export function destinationRulesFor(rules: readonly DestinationRule[], host: string, from: string): DestinationRule[] {
+/** DestinationRules for a host that one of the namespaces can see (exportTo), wildcards included. */
+export function destinationRulesFor(rules: readonly DestinationRule[], host: string, from: readonly string[]): DestinationRule[] {
   return rules.filter((rule) => {
     const owner = rule.metadata.namespace ?? '';
-    return isExportedTo(rule.spec.exportTo, owner, from) && hostCovers(resolveHost(rule.spec.host, owner), host);
+    return from.some((ns) => isExportedTo(rule.spec.exportTo, owner, ns)) && hostCovers(resolveHost(rule.spec.host, owner), host);
   });
 }
 
@@ -54,15 +54,18 @@ function qualificationHint(registry: ServiceRegistry, host: string): string | un
 
 function hostProblems(registry: ServiceRegistry, vs: VirtualService, destinations: readonly Destination[]): string[] {
   const namespace = vs.metadata.namespace ?? '';
+  const viewers = judgedFrom(vs.spec.exportTo, namespace);
   const problems: string[] = [];
+  // Exported to no namespace (`~`), the VirtualService is applied nowhere: its hosts matter to nobody.
+  if (viewers.length === 0) return problems;
   for (const { at, destination } of destinations) {
     const host = resolveHost(destination.host, namespace);
     if (!registry.canJudge(host)) continue;
-    const { visible, hidden } = registry.lookup(host, namespace);
+    const { visible, hidden } = registry.lookup(host, viewers);
     if (visible.length > 0) continue;
     const shown = host === destination.host ? host : `${destination.host} (${host})`;
     if (hidden.length > 0) {
-      problems.push(`${at}: host ${shown} is ${hidden.map(describeTarget).join(', ')}, not exported to namespace ${namespace}`);
+      problems.push(`${at}: host ${shown} is ${hidden.map(describeTarget).join(', ')}, not exported to ${describeNamespaces(viewers)}${viewers.length === 1 && viewers[0] === namespace ? '' : ', where the VirtualService applies'}`);
     } else {
       const hint = qualificationHint(registry, destination.host);
       problems.push(`${at}: host ${shown} matches no Service${registry.entriesLoaded ? ' or ServiceEntry' : ''}${hint ? ` (${hint})` : ''}`);
@@ -73,17 +76,19 @@ function hostProblems(registry: ServiceRegistry, vs: VirtualService, destination
 
 function subsetProblems(registry: ServiceRegistry, rules: readonly DestinationRule[], vs: VirtualService, destinations: readonly Destination[]): { problems: string[]; related: ObjectRef[] } {
   const namespace = vs.metadata.namespace ?? '';
+  const viewers = judgedFrom(vs.spec.exportTo, namespace);
+  if (viewers.length === 0) return { problems: [], related: [] };
   const problems: string[] = [];
   const related: ObjectRef[] = [];
   for (const { at, destination } of destinations) {
     if (!destination.subset) continue;
     const host = resolveHost(destination.host, namespace);
-    const candidates = destinationRulesFor(rules, host, namespace);
+    const candidates = destinationRulesFor(rules, host, viewers);
     if (candidates.some((rule) => rule.spec.subsets.some((s) => s.name === destination.subset))) continue;
     const service = registry.service(host);
     if (service) related.push(objectRef(service));
     problems.push(candidates.length === 0
-      ? `${at}: subset ${destination.subset} of ${host}: no DestinationRule for this host is visible in namespace ${namespace}`
+      ? `${at}: subset ${destination.subset} of ${host}: no DestinationRule for this host is visible in ${describeNamespaces(viewers)}`
       : `${at}: subset ${destination.subset} of ${host} is not among the subsets of ${candidates.map((r) => `DestinationRule ${r.metadata.namespace ?? ''}/${r.metadata.name} (${r.spec.subsets.map((s) => s.name).join(', ') || 'none'})`).join('; ')}`);
   }
   return { problems, related };
