@@ -34,9 +34,9 @@ function sharedPods(a: Selected, b: Selected): string | undefined {
   const selB = b.gateway.spec.selector ?? {};
   if (a.pods && b.pods) {
     const shared = [...a.pods].filter((pod) => b.pods?.has(pod));
-    return shared.length > 0 ? `${shared.length} shared gateway pod${shared.length === 1 ? '' : 's'} (${shared.slice(0, 3).join(', ')}${shared.length > 3 ? ', ...' : ''})` : undefined;
+    return shared.length > 0 ? `on ${shared.length === 1 ? 'the same gateway pod' : `${shared.length} of the same gateway pods`} ${shared.slice(0, 3).join(', ')}${shared.length > 3 ? ', ...' : ''}` : undefined;
   }
-  if (selectorContains(selA, selB) || selectorContains(selB, selA)) return `selectors ${formatLabels(selA)} and ${formatLabels(selB)} pick the same pods`;
+  if (selectorContains(selA, selB) || selectorContains(selB, selA)) return `with selector ${formatLabels(selB)}, which picks the same pods`;
   return undefined;
 }
 
@@ -79,7 +79,7 @@ export const istioGatewayConflicts: Analyzer = {
         });
         if (rivals.length === 0) continue;
         const entry = conflicts.get(gatewayKey(gateway)) ?? { gateway, lines: [], others: new Map<string, Gateway>() };
-        entry.lines.push(`port ${port ?? ''} host ${host ?? ''}, as ${rivals.length === 1 ? 'does' : 'do'} ${rivals.map(({ other, why }) => `${describeGateway(other)} (${why})`).join(', ')}`);
+        entry.lines.push(`port ${port ?? ''} host ${host ?? ''}, as ${rivals.length === 1 ? 'does' : 'do'} ${rivals.map(({ other, why }) => `${describeGateway(other)} ${why}`).join(', ')}`);
         for (const { other } of rivals) entry.others.set(gatewayKey(other), other);
         conflicts.set(gatewayKey(gateway), entry);
       }

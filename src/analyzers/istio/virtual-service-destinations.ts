@@ -1,12 +1,13 @@
 // Where a VirtualService sends traffic: each route (and mirror) destination must name a host the
-// mesh knows and, if it names a subset, one some DestinationRule defines; gateway routes to a
-// Service with several ports must say which port.
+// mesh knows, a port that host exposes and, if it names a subset, one some DestinationRule defines;
+// gateway routes to a Service with several ports must say which port.
 import type { Service } from '../../model/core.js';
 import type { DestinationRule, RouteDestination, VirtualService } from '../../model/istio.js';
 import type { ObjectRef } from '../../model/meta.js';
 import { objectRef } from '../evidence.js';
 import type { Analyzer, Finding } from '../types.js';
 import { boundGateways } from './gateway-refs.js';
+import type { HostTarget } from './hosts.js';
 import { ServiceRegistry, describeNamespaces, describeTarget, hostCovers, isExportedTo, judgedFrom, resolveHost } from './hosts.js';
 
 export interface Destination {
@@ -111,10 +112,41 @@ function portProblems(registry: ServiceRegistry, vs: VirtualService, destination
   return { problems, related };
 }
 
+/** The ports a visible target offers, or undefined when it does not say (ExternalName, a ServiceEntry without ports). */
+function targetPorts(target: HostTarget): number[] | undefined {
+  if (target.kind === 'Service') {
+    const ports = target.service.spec.ports ?? [];
+    return target.service.spec.type === 'ExternalName' || ports.length === 0 ? undefined : ports.map((p) => p.port);
+  }
+  return target.entry.spec.ports.length > 0 ? target.entry.spec.ports.map((p) => p.number) : undefined;
+}
+
+/** Destinations naming a port that none of the Services or ServiceEntries behind the host exposes. */
+function missingPorts(registry: ServiceRegistry, vs: VirtualService, destinations: readonly Destination[]): { problems: string[]; related: ObjectRef[] } {
+  const namespace = vs.metadata.namespace ?? '';
+  const viewers = judgedFrom(vs.spec.exportTo, namespace);
+  const problems: string[] = [];
+  const related: ObjectRef[] = [];
+  if (viewers.length === 0) return { problems, related };
+  for (const { at, destination } of destinations) {
+    const port = destination.port?.number;
+    if (port === undefined) continue;
+    const host = resolveHost(destination.host, namespace);
+    if (!registry.canJudge(host)) continue;
+    const { visible } = registry.lookup(host, viewers);
+    const offered = visible.map((target) => ({ target, ports: targetPorts(target) }));
+    // Unknown host: IstioVirtualServiceHostNotFound. A target that does not list ports takes any.
+    if (offered.length === 0 || offered.some(({ ports }) => !ports || ports.includes(port))) continue;
+    for (const { target } of offered) related.push(objectRef(target.kind === 'Service' ? target.service : target.entry));
+    problems.push(`${at}: port ${port} of ${destination.host}: ${offered.map(({ target, ports }) => `${describeTarget(target)} exposes ${[...new Set(ports)].join(', ')}`).join('; ')}`);
+  }
+  return { problems, related };
+}
+
 export const istioVirtualServiceDestinations: Analyzer = {
   name: 'istio-virtual-service-destinations',
-  description: 'VirtualService route destinations naming an unknown host, an undefined subset, or no port of a multi-port Service behind a gateway.',
-  checks: ['IstioVirtualServiceHostNotFound', 'IstioVirtualServiceSubsetNotFound', 'IstioVirtualServicePortRequired'],
+  description: 'VirtualService route destinations naming an unknown host, an undefined subset, a port the destination does not expose, or no port of a multi-port Service behind a gateway.',
+  checks: ['IstioVirtualServiceHostNotFound', 'IstioVirtualServiceSubsetNotFound', 'IstioVirtualServicePortRequired', 'IstioVirtualServicePortNotFound'],
   reads: ['VirtualService', 'Service'],
   optionalReads: ['ServiceEntry', 'DestinationRule'],
   analyze({ view }) {
@@ -150,6 +182,18 @@ export const istioVirtualServiceDestinations: Analyzer = {
             ...(subsets.related.length > 0 ? { related: uniqueRefs(subsets.related) } : {}),
           });
         }
+      }
+      const missing = missingPorts(registry, vs, destinations);
+      if (missing.problems.length > 0) {
+        findings.push({
+          check: 'IstioVirtualServicePortNotFound',
+          severity: 'critical',
+          subject: ref,
+          object: ref,
+          message: `${describeVs(vs)} routes to a port its destination does not expose: ${missing.problems[0] ?? ''}${missing.problems.length > 1 ? ` (and ${missing.problems.length - 1} more)` : ''}.`,
+          evidence: missing.problems,
+          related: uniqueRefs(missing.related),
+        });
       }
       const ports = portProblems(registry, vs, destinations);
       if (ports.problems.length > 0) {
