@@ -25,7 +25,7 @@ export function parseServerHost(written: string, gatewayNamespace: string): Serv
 type Verdict = { readonly accepted: true } | { readonly accepted: false; readonly why: string };
 
 /** Whether some server of the Gateway takes this (resolved) host from a VirtualService of `namespace`. */
-function acceptance(gateway: Gateway, host: string, namespace: string): Verdict {
+export function acceptance(gateway: Gateway, host: string, namespace: string): Verdict {
   const gatewayNamespace = gateway.metadata.namespace ?? '';
   const matching = gateway.spec.servers.flatMap((server) => server.hosts.map((h) => parseServerHost(h, gatewayNamespace))).filter((s) => hostsOverlap(s.host, host));
   if (matching.some((s) => s.namespace === undefined || s.namespace === namespace)) return { accepted: true };
