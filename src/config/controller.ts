@@ -87,6 +87,23 @@ export const memorySchema = z
   })
   .strict();
 
+/**
+ * Log lines as evidence in reports: off by default, because reading logs is a privilege of its own
+ * (`pods/log`; the Helm chart grants it only when `evidence.logs` is true) and log lines carry what
+ * applications print. When on, the previous instance of a crashed or failed container is read once
+ * per restart, within a global budget of requests per minute.
+ */
+export const logEvidenceSchema = z
+  .object({
+    logs: z.boolean().default(false),
+    /** The last lines of the log that go into the finding's evidence. */
+    maxLogLines: z.number().int().min(1).max(200).default(20),
+    /** Log requests per minute, over all findings (a burst of new findings waits its turn). */
+    logRequestsPerMinute: z.number().int().min(1).max(600).default(30),
+  })
+  .strict();
+export type LogEvidenceSettings = z.infer<typeof logEvidenceSchema>;
+
 /** What the process environment contributes: the controller's own namespace (downward API). */
 export interface ControllerEnvironment {
   readonly podNamespace?: string;
@@ -111,6 +128,7 @@ export function controllerConfigSchema(env: ControllerEnvironment = {}) {
       server: serverSettingsSchema.prefault({}),
       leaderElection: leaderElectionSchema.prefault({}),
       rateLimit: rateLimitSchema.prefault({}),
+      evidence: logEvidenceSchema.prefault({}),
     })
     .strict()
     .superRefine((config, ctx) => {

@@ -24,6 +24,7 @@ import type { Probe } from '../server/http.js';
 import { ClusterCache } from './cluster-cache.js';
 import { StringPool } from '../model/intern.js';
 import { IncrementalAnalysis } from './incremental-analysis.js';
+import { LogEvidence } from './log-evidence/log-evidence.js';
 import { Informer } from './informer.js';
 import type { CacheEntry, InformerHooks, WatchedResource } from './informer.js';
 import { WorkQueue } from './queue.js';
@@ -93,6 +94,8 @@ export class Manager {
   private readonly analysis: IncrementalAnalysis;
   private readonly queue: WorkQueue;
   private readonly writer: ReportWriter;
+  /** Log lines of crashed containers for the reports' evidence, when the config asks for them. */
+  private readonly logEvidence: LogEvidence | undefined;
   private readonly now: () => number;
   private readonly storedBySubject = new Map<string, { report: StoredReport; raw: KubeObject }>();
   private readonly subjectByReportName = new Map<string, string>();
@@ -128,6 +131,19 @@ export class Manager {
     this.writer = reportWriter(options.api, (operation, ok, status) =>
       options.metrics.countReportWrite(operation, ok ? 'success' : status === 409 ? 'conflict' : 'error'),
     );
+    const evidence = options.config.evidence;
+    this.logEvidence = evidence.logs
+      ? new LogEvidence({
+          api: options.api,
+          settings: evidence,
+          view: () => this.cache.view,
+          clock: systemClock,
+          countRequest: (result) => options.metrics.logRequests.inc({ result }),
+          onEvidence: (key) => {
+            if (this.leading) this.queue.add(key);
+          },
+        })
+      : undefined;
   }
 
   get isLeader(): boolean {
@@ -432,7 +448,7 @@ export class Manager {
     }
     const desired = desiredHealthReport({
       subject: current.subject,
-      findings: current.findings,
+      findings: this.logEvidence ? this.logEvidence.withLogs(key, current.findings) : current.findings,
       now,
       operatorNamespace: config.operatorNamespace,
       previousStatus: stored?.report.status,
@@ -459,6 +475,7 @@ export class Manager {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.logEvidence?.stop();
     if (this.passTimer) clearTimeout(this.passTimer);
     if (this.resyncTimer) clearInterval(this.resyncTimer);
     if (this.recheckTimer) clearTimeout(this.recheckTimer);

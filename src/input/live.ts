@@ -122,6 +122,47 @@ export interface LogTarget {
   readonly container: string;
 }
 
+/** What reading one container's log gave: its last lines (redacted), or why there are none. */
+export type ContainerLog =
+  | { readonly type: 'lines'; readonly lines: readonly string[] }
+  /** The API server answered with an error (no previous instance, rotated, forbidden, kubelet unreachable). */
+  | { readonly type: 'unavailable'; readonly status: number; readonly reason: string }
+  /** No answer at all (connection refused, timeout). */
+  | { readonly type: 'error'; readonly reason: string };
+
+export interface ContainerLogOptions {
+  /** The previous instance's log (the one that crashed while the container restarts). */
+  readonly previous: boolean;
+  readonly tailLines: number;
+  /** Stops reading after this many bytes of the tail (one huge line must not fill memory). */
+  readonly limitBytes?: number;
+}
+
+/** The status message of an API error body (a metav1.Status), else the body's first line. */
+function apiErrorReason(error: KubeRequestError): string {
+  try {
+    const status = JSON.parse(error.reason) as { message?: unknown };
+    if (typeof status.message === 'string' && status.message) return status.message;
+  } catch {
+    // not JSON: the text as it came
+  }
+  return error.reason.split('\n')[0] ?? '';
+}
+
+/** The last lines of one container's log, obvious secrets redacted. Never throws. */
+export async function readContainerLog(api: Pick<KubeGetter, 'getText'>, target: LogTarget, options: ContainerLogOptions): Promise<ContainerLog> {
+  const query = new URLSearchParams({ container: target.container, tailLines: String(options.tailLines) });
+  if (options.previous) query.set('previous', 'true');
+  if (options.limitBytes !== undefined) query.set('limitBytes', String(options.limitBytes));
+  try {
+    const text = await api.getText(`/api/v1/namespaces/${encodeURIComponent(target.namespace)}/pods/${encodeURIComponent(target.pod)}/log?${query}`);
+    return { type: 'lines', lines: text.split('\n').filter((line) => line.trim()).slice(-options.tailLines).map(redactSecrets) };
+  } catch (error) {
+    if (error instanceof KubeRequestError) return { type: 'unavailable', status: error.status, reason: apiErrorReason(error) };
+    return { type: 'error', reason: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 /**
  * The last lines of each container's log (the previous instance's with `previous`), redacted and
  * keyed `namespace/pod/container`. A missing log (no previous instance, rotated, forbidden) is not
@@ -132,15 +173,9 @@ export async function fetchLogs(api: KubeGetter, targets: readonly LogTarget[], 
   const queue = targets.slice(0, 50);
   const worker = async (): Promise<void> => {
     for (let t = queue.shift(); t; t = queue.shift()) {
-      const query = new URLSearchParams({ container: t.container, tailLines: String(options.tailLines) });
-      if (options.previous) query.set('previous', 'true');
-      try {
-        const text = await api.getText(`/api/v1/namespaces/${encodeURIComponent(t.namespace)}/pods/${encodeURIComponent(t.pod)}/log?${query}`);
-        const lines = text.split('\n').filter((line) => line.trim()).slice(-options.tailLines).map(redactSecrets);
-        if (lines.length) out.set(`${t.namespace}/${t.pod}/${t.container}`, lines);
-      } catch {
-        // see above: absent logs only leave the evidence shorter
-      }
+      const log = await readContainerLog(api, t, options);
+      // see above: absent logs only leave the evidence shorter
+      if (log.type === 'lines' && log.lines.length) out.set(`${t.namespace}/${t.pod}/${t.container}`, [...log.lines]);
     }
   };
   await Promise.all(Array.from({ length: 4 }, worker));

@@ -1,9 +1,10 @@
 // Findings -> the analysis result users see: root causes linked, remediation attached, filtered,
 // deterministically sorted and summarised.
 import type { CheckId, Severity } from '../analyzers/catalogue.js';
-import { SEVERITY_RANK, checkDefinition } from '../analyzers/catalogue.js';
+import { SEVERITY_RANK } from '../analyzers/catalogue.js';
 import type { Finding } from '../analyzers/types.js';
 import { refKey } from '../cluster/view.js';
+import { remediationFor } from './remediation.js';
 import type { LinkedFinding, RootCauseRule } from './root-causes.js';
 import { ROOT_CAUSE_RULES, linkRootCauses } from './root-causes.js';
 
@@ -57,7 +58,7 @@ export function buildAnalysisReport(findings: readonly Finding[], options: Repor
   const kept = linked
     .filter((f) => SEVERITY_RANK[f.severity] >= min)
     .filter((f) => options.namespace === undefined || (f.subject.namespace ?? f.object.namespace) === options.namespace)
-    .map((f): ReportFinding => ({ ...f, remediation: checkDefinition(f.check).runbook }))
+    .map((f): ReportFinding => ({ ...f, remediation: remediationFor(f) }))
     .sort(compareFindings);
   return { findings: kept, summary: summarize(kept) };
 }

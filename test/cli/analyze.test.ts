@@ -63,7 +63,9 @@ describe('healthreport analyze -f', () => {
       subject: { kind: 'Deployment', namespace: 'shop', name: 'checkout' },
       object: { kind: 'Pod', namespace: 'shop', name: 'checkout-7c9d8f6b5d-x2x9q', container: 'app' },
     });
-    expect(finding?.remediation.length).toBeGreaterThan(0);
+    // Remediation commands name the pod, its container and its Deployment, ready to paste.
+    expect(finding?.remediation).toContain('Read the logs of the crashed instance: `kubectl logs -n shop checkout-7c9d8f6b5d-x2x9q -c app --previous`.');
+    expect(finding?.remediation).toContain('If the crash started with a new version, roll back: `kubectl rollout undo deployment/checkout -n shop`.');
     expect(parsed.summary.total).toBe(parsed.findings.length);
   });
 

@@ -33,6 +33,14 @@ describe('controller configuration', () => {
     expect(config.analysis.evidence.maxEvents).toBe(5);
   });
 
+  it('reads no logs unless evidence.logs is true, and bounds what it reads', () => {
+    expect(parseControllerConfig({}, 'test').evidence).toEqual({ logs: false, maxLogLines: 20, logRequestsPerMinute: 30 });
+    expect(parseControllerConfig({ evidence: { logs: true, maxLogLines: 50 } }, 'test').evidence).toEqual({ logs: true, maxLogLines: 50, logRequestsPerMinute: 30 });
+    expect(errorOf(() => parseControllerConfig({ evidence: { logs: 'yes' } }, 'cfg.yaml'))).toContain('evidence.logs');
+    expect(errorOf(() => parseControllerConfig({ evidence: { maxLogLines: 0 } }, 'cfg.yaml'))).toContain('evidence.maxLogLines');
+    expect(errorOf(() => parseControllerConfig({ evidence: { log: true } }, 'cfg.yaml'))).toContain('evidence');
+  });
+
   it('takes the operator namespace from the pod, unless the file names one', () => {
     expect(parseControllerConfig({}, 'test', { podNamespace: 'platform' }).operatorNamespace).toBe('platform');
     expect(parseControllerConfig({ operatorNamespace: 'ops' }, 'test', { podNamespace: 'platform' }).operatorNamespace).toBe('ops');

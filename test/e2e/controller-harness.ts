@@ -33,6 +33,8 @@ export interface ControllerOptions {
   readonly operatorNamespace: string;
   /** analysis.thresholds of the config file, e.g. `{podUnschedulableAfter: '0s'}`. */
   readonly thresholds?: Readonly<Record<string, string | number>>;
+  /** The config's `evidence` section (log evidence), e.g. `{logs: true}`. */
+  readonly evidence?: Readonly<Record<string, unknown>>;
 }
 
 export interface ControllerUnderTest {
@@ -59,6 +61,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
       operatorNamespace: options.operatorNamespace,
       leaderElection: { enabled: false },
       analysis: { thresholds: options.thresholds ?? {} },
+      ...(options.evidence ? { evidence: options.evidence } : {}),
     }),
   );
   let started!: (info: { metricsPort: number; healthPort: number; manager: Manager }) => void;
@@ -214,14 +217,14 @@ export interface ControllerEnvironment {
  * creates both (with the project's CRDs applied) and the afterAll that stops the controller (exit
  * code 0 expected) and removes the namespace. `ready` receives them once they exist.
  */
-export function controllerForFile(prefix: string, thresholds: Readonly<Record<string, string | number>>, ready: (env: ControllerEnvironment) => void): void {
+export function controllerForFile(prefix: string, thresholds: Readonly<Record<string, string | number>>, ready: (env: ControllerEnvironment) => void, more: Pick<ControllerOptions, 'evidence'> = {}): void {
   let env: Partial<ControllerEnvironment> = {};
   beforeAll(async () => {
     const k = kube();
     await applyProjectCrds(k);
     const ns = await tempNamespace(k, prefix);
     env = { k, ns };
-    const controller = await startController({ namespaces: [ns.name], operatorNamespace: ns.name, thresholds });
+    const controller = await startController({ namespaces: [ns.name], operatorNamespace: ns.name, thresholds, ...more });
     env = { k, ns, controller };
     ready({ k, ns, controller });
   });
