@@ -26,9 +26,32 @@ export type RouteDestination = z.infer<typeof routeDestination>;
 
 const weightedDestination = z.object({ destination: routeDestination, weight: z.number().optional() });
 
+/** Istio's StringMatch: one of exact, prefix or regex (RE2, whole string); empty means "present". */
+const stringMatch = z.object({ exact: z.string().optional(), prefix: z.string().optional(), regex: z.string().optional() });
+export type StringMatch = z.infer<typeof stringMatch>;
+
+/** Every condition of an HTTPMatchRequest: a match holds when all the conditions it sets hold. */
+export const httpMatchRequest = z.object({
+  name: z.string().optional(),
+  uri: stringMatch.optional(),
+  scheme: stringMatch.optional(),
+  method: stringMatch.optional(),
+  authority: stringMatch.optional(),
+  headers: z.record(z.string(), stringMatch).nullable().optional(),
+  port: z.number().int().optional(),
+  sourceLabels: labelMap.nullable().optional(),
+  gateways: list(z.string()),
+  queryParams: z.record(z.string(), stringMatch).nullable().optional(),
+  ignoreUriCase: z.boolean().optional(),
+  withoutHeaders: z.record(z.string(), stringMatch).nullable().optional(),
+  sourceNamespace: z.string().optional(),
+  statPrefix: z.string().optional(),
+});
+export type HttpMatchRequest = z.infer<typeof httpMatchRequest>;
+
 const httpRoute = z.object({
   name: z.string().optional(),
-  match: list(z.object({ gateways: list(z.string()) })),
+  match: list(httpMatchRequest),
   route: list(weightedDestination),
   mirror: routeDestination.optional(),
   mirrors: list(z.object({ destination: routeDestination })),
@@ -161,3 +184,27 @@ export const authorizationPolicy = z.object({
     .default({ rules: [] }),
 });
 export type AuthorizationPolicy = z.infer<typeof authorizationPolicy>;
+
+/** Workload selection of the security and telemetry policies: `selector.matchLabels`. */
+const workloadPolicySpec = z
+  .object({ selector: z.object({ matchLabels: labelMap.optional() }).nullable().optional() })
+  .default({});
+
+export const requestAuthentication = z.object({
+  apiVersion: securityApiVersion,
+  kind: z.literal('RequestAuthentication'),
+  metadata: objectMeta,
+  spec: workloadPolicySpec,
+});
+export type RequestAuthentication = z.infer<typeof requestAuthentication>;
+
+export const ISTIO_TELEMETRY_VERSIONS = ['v1', 'v1alpha1'] as const;
+const telemetryApiVersion = z.enum(ISTIO_TELEMETRY_VERSIONS.map((v) => `telemetry.istio.io/${v}` as const));
+
+export const telemetry = z.object({
+  apiVersion: telemetryApiVersion,
+  kind: z.literal('Telemetry'),
+  metadata: objectMeta,
+  spec: workloadPolicySpec,
+});
+export type Telemetry = z.infer<typeof telemetry>;

@@ -28,8 +28,13 @@ import { certificate, certificateRequest, challenge, clusterIssuer, issuer, orde
 import type { Certificate, CertificateRequest, Challenge, ClusterIssuer, Issuer, Order } from './certmanager.js';
 import { storageClass } from './storage.js';
 import type { StorageClass } from './storage.js';
-import { authorizationPolicy, destinationRule, gateway, ISTIO_NETWORKING_VERSIONS, ISTIO_SECURITY_VERSIONS, peerAuthentication, serviceEntry, sidecar, virtualService } from './istio.js';
-import type { AuthorizationPolicy, DestinationRule, Gateway, PeerAuthentication, ServiceEntry, Sidecar, VirtualService } from './istio.js';
+import {
+  authorizationPolicy, destinationRule, gateway, ISTIO_NETWORKING_VERSIONS, ISTIO_SECURITY_VERSIONS, ISTIO_TELEMETRY_VERSIONS, peerAuthentication,
+  requestAuthentication, serviceEntry, sidecar, telemetry, virtualService,
+} from './istio.js';
+import type {
+  AuthorizationPolicy, DestinationRule, Gateway, PeerAuthentication, RequestAuthentication, ServiceEntry, Sidecar, Telemetry, VirtualService,
+} from './istio.js';
 import { GATEWAY_API_GATEWAY, GATEWAY_API_GROUP, gatewayApiGateway, gatewayClass, grpcRoute, httpRoute, referenceGrant } from './gateway-api.js';
 import type { GatewayApiGateway, GatewayClass, GRPCRoute, HTTPRoute, ReferenceGrant } from './gateway-api.js';
 
@@ -80,6 +85,8 @@ export interface KindMap {
   Sidecar: Sidecar;
   PeerAuthentication: PeerAuthentication;
   AuthorizationPolicy: AuthorizationPolicy;
+  RequestAuthentication: RequestAuthentication;
+  Telemetry: Telemetry;
   GatewayClass: GatewayClass;
   [GATEWAY_API_GATEWAY]: GatewayApiGateway;
   HTTPRoute: HTTPRoute;
@@ -115,6 +122,7 @@ const v = (group: string, version: string, schema: z.ZodType<unknown>): KindVari
 // Istio serves one schema under several versions; the newest is listed first.
 const istioNetworking = (schema: z.ZodType<unknown>): KindVariant[] => ISTIO_NETWORKING_VERSIONS.map((version) => v('networking.istio.io', version, schema));
 const istioSecurity = (schema: z.ZodType<unknown>): KindVariant[] => ISTIO_SECURITY_VERSIONS.map((version) => v('security.istio.io', version, schema));
+const istioTelemetry = (schema: z.ZodType<unknown>): KindVariant[] => ISTIO_TELEMETRY_VERSIONS.map((version) => v('telemetry.istio.io', version, schema));
 const gatewayApi = (versions: readonly string[], schema: z.ZodType<unknown>): KindVariant[] => versions.map((version) => v(GATEWAY_API_GROUP, version, schema));
 
 export const KIND_DESCRIPTORS: { readonly [K in KindName]: KindDescriptor<K> } = {
@@ -160,6 +168,8 @@ export const KIND_DESCRIPTORS: { readonly [K in KindName]: KindDescriptor<K> } =
   Sidecar: kind({ name: 'Sidecar', plural: 'sidecars', namespaced: true, optional: true, variants: istioNetworking(sidecar) }),
   PeerAuthentication: kind({ name: 'PeerAuthentication', plural: 'peerauthentications', namespaced: true, optional: true, variants: istioSecurity(peerAuthentication) }),
   AuthorizationPolicy: kind({ name: 'AuthorizationPolicy', plural: 'authorizationpolicies', namespaced: true, optional: true, variants: istioSecurity(authorizationPolicy) }),
+  RequestAuthentication: kind({ name: 'RequestAuthentication', plural: 'requestauthentications', namespaced: true, optional: true, variants: istioSecurity(requestAuthentication) }),
+  Telemetry: kind({ name: 'Telemetry', plural: 'telemetries', namespaced: true, optional: true, variants: istioTelemetry(telemetry) }),
   GatewayClass: kind({ name: 'GatewayClass', plural: 'gatewayclasses', namespaced: false, optional: true, variants: gatewayApi(['v1', 'v1beta1'], gatewayClass) }),
   [GATEWAY_API_GATEWAY]: kind({ name: GATEWAY_API_GATEWAY, plural: 'gateways', namespaced: true, optional: true, variants: gatewayApi(['v1', 'v1beta1'], gatewayApiGateway) }),
   HTTPRoute: kind({ name: 'HTTPRoute', plural: 'httproutes', namespaced: true, optional: true, variants: gatewayApi(['v1', 'v1beta1'], httpRoute) }),

@@ -229,4 +229,69 @@ export const istioChecks = [
       'Fix the principal, or create the ServiceAccount and assign it to the workload',
     ],
   },
+  {
+    id: 'IstioVirtualServicePortNotFound',
+    severity: 'critical',
+    area: 'Istio',
+    title: 'VirtualService routes to a port the destination does not expose',
+    description:
+      'A route destination (or mirror) names `port.number`, but the Kubernetes Service it resolves to has no such `port` (its `targetPort` does not count: clients and routes address the Service port), or none of the ServiceEntries visible for that host lists it among their `ports`. Istio has no cluster for that host and port, so requests on the route fail with 503 (no route or no healthy upstream). Destinations whose host is unknown are reported as IstioVirtualServiceHostNotFound instead; ExternalName Services and ServiceEntries without ports are not judged.',
+    runbook: [
+      'Compare the destination port with the Service\'s ports: `kubectl get svc -n <namespace> <service> -o jsonpath="{.spec.ports}"`',
+      'Use the Service `port`, not the container port or `targetPort`, in `destination.port.number`; or add the port to the Service or ServiceEntry',
+      'Verify with `istioctl analyze -n <namespace>`',
+    ],
+  },
+  {
+    id: 'IstioVirtualServiceHostNotInGateway',
+    severity: 'warning',
+    area: 'Istio',
+    title: 'VirtualService host not accepted by its Gateway',
+    description:
+      'A VirtualService bound to a Gateway (its top-level `gateways`, not `mesh`) lists a host that no server of that Gateway accepts: no server host equals it or covers it by wildcard (`*.example.com`), or the server host carries a namespace part (`bookinfo/shop.example.com`, `./shop.example.com`) that excludes the VirtualService\'s namespace. The gateway never hands requests for that host to these routes (404 from the gateway). Gateways that do not exist are reported as IstioGatewayNotFound instead.',
+    runbook: [
+      'Compare the hosts: `kubectl get virtualservice -n <namespace> <name> -o jsonpath="{.spec.hosts}"` and `kubectl get gateways.networking.istio.io -n <gateway namespace> <gateway> -o yaml`',
+      'Add the host to a server of the Gateway (with a namespace part that admits the VirtualService\'s namespace, or none), or bind the VirtualService to the Gateway that serves the host',
+      'Validate gateways, VirtualServices and Services together: `istioctl analyze -A`',
+    ],
+  },
+  {
+    id: 'IstioGatewayPortNotOnService',
+    severity: 'critical',
+    area: 'Istio',
+    title: 'Gateway server port not exposed by the gateway Service',
+    description:
+      'A Gateway server listens on a port that no Service selecting the Gateway\'s pods exposes, neither as `port` nor as `targetPort` (a named targetPort resolved through the pods\' container ports). The gateway pods configure the listener, but no load balancer or NodePort leads to it, so nothing outside the cluster reaches that server. Gateways that select no pod, or whose pods no Service selects (reached some other way, e.g. host network), are not judged.',
+    runbook: [
+      'List the Service ports of the gateway: `kubectl get svc -n <gateway namespace> -l <gateway selector> -o jsonpath="{.items[*].spec.ports}"`',
+      'Use one of those ports in the Gateway server (the Service `port` or its `targetPort`), or add the port to the gateway Service (with Helm: the gateway chart\'s `service.ports` values)',
+      'Verify with `istioctl analyze -A`',
+    ],
+  },
+  {
+    id: 'IstioSelectorNoWorkloads',
+    severity: 'warning',
+    area: 'Istio',
+    title: 'Istio policy selects no workload',
+    description:
+      'An AuthorizationPolicy, PeerAuthentication, RequestAuthentication or Telemetry (`selector.matchLabels`), or a Sidecar (`workloadSelector.labels`), selects no running pod of its namespace, and no Deployment, StatefulSet, DaemonSet or Job template of that namespace carries those labels either (a workload scaled to zero is still a workload). The policy protects or configures nothing, usually because of a typo in a label or a renamed workload; an ALLOW policy meant for a workload then leaves it open, a STRICT PeerAuthentication leaves it PERMISSIVE. A selector in the root namespace (`istio-system`) selects across the mesh and is compared with every namespace. Objects created within `podUnschedulableAfter` are not reported; objects without a selector apply to the whole namespace and are not judged.',
+    runbook: [
+      'Compare the selector with the pod labels: `kubectl get pods -n <namespace> --show-labels`',
+      'Fix the selector or the workload\'s labels; delete policies left over from removed workloads',
+      'Verify with `istioctl analyze -n <namespace>` and, for authorization, `istioctl x authz check -n <namespace> <pod>`',
+    ],
+  },
+  {
+    id: 'IstioVirtualServiceUnreachableRule',
+    severity: 'warning',
+    area: 'Istio',
+    title: 'VirtualService HTTP route can never match',
+    description:
+      'An HTTP route of a VirtualService comes after a route of the same VirtualService that takes every request it would match: an earlier route without `match` (or with an empty match) takes everything, and an earlier match takes a later one when each condition it sets is implied by the later one\'s (`uri` prefix `/api` takes exact `/api/v2` and prefix `/api/v2`; the same header, query, method, port, source and gateway conditions; a case-insensitive match takes a case-sensitive one). Istio evaluates routes in order and uses the first match, so the later route\'s destinations, retries or faults never apply. Regular expressions are compared only as written.',
+    runbook: [
+      'Read the routes in order: `kubectl get virtualservice -n <namespace> <name> -o yaml`',
+      'Put the most specific routes first and a single catch-all route (without `match`) last; merge two routes without `match` into one',
+      'Verify with `istioctl analyze -n <namespace>`',
+    ],
+  },
 ] as const satisfies readonly CheckDefinition[];

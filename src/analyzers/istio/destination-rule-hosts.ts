@@ -2,7 +2,7 @@
 // typically after a Service was renamed or a short name was resolved in the wrong namespace.
 import { objectRef } from '../evidence.js';
 import type { Analyzer, Finding } from '../types.js';
-import { ServiceRegistry, describeTarget, resolveHost } from './hosts.js';
+import { ServiceRegistry, describeNamespaces, describeTarget, judgedFrom, resolveHost } from './hosts.js';
 
 export const istioDestinationRuleHosts: Analyzer = {
   name: 'istio-destination-rule-hosts',
@@ -19,11 +19,13 @@ export const istioDestinationRuleHosts: Analyzer = {
       const host = resolveHost(rule.spec.host, namespace);
       // Wildcard hosts are mesh- or domain-wide policies by design, not references to one service.
       if (host.includes('*') || !registry.canJudge(host)) continue;
-      const { visible, hidden } = registry.lookup(host, namespace);
+      const viewers = judgedFrom(rule.spec.exportTo, namespace);
+      if (viewers.length === 0) continue;
+      const { visible, hidden } = registry.lookup(host, viewers);
       if (visible.length > 0) continue;
       const shown = host === rule.spec.host ? host : `${rule.spec.host} (${host})`;
       const why = hidden.length > 0
-        ? `${hidden.map(describeTarget).join(', ')} is not exported to namespace ${namespace}`
+        ? `${hidden.map(describeTarget).join(', ')} is not exported to ${describeNamespaces(viewers)}, where the DestinationRule applies`
         : `no Service${registry.entriesLoaded ? ' or ServiceEntry' : ''} has this host`;
       findings.push({
         check: 'IstioDestinationRuleHostNotFound',

@@ -1,18 +1,20 @@
 // DestinationRule subsets whose labels pick none of the host's pods: traffic routed to the subset
-// finds no endpoint and fails with 503 (no healthy upstream, UH).
-import { matchesEqualitySelector, formatLabels } from '../../cluster/selectors.js';
+// finds no endpoint and fails with 503 (no healthy upstream, UH). The labels are those istiod
+// matches, the pod's plus its node's locality (workload-labels.ts).
+import { formatLabels } from '../../cluster/selectors.js';
 import { ageMs, objectRef, recheckWhenAged } from '../evidence.js';
 import type { Analyzer, Finding } from '../types.js';
 import { ServiceRegistry, resolveHost } from './hosts.js';
 import { isLivePod } from './mesh.js';
 import { destinationsOf } from './virtual-service-destinations.js';
+import { endpointLabels, subsetSelects } from './workload-labels.js';
 
 export const istioDestinationRuleSubsets: Analyzer = {
   name: 'istio-destination-rule-subsets',
   description: "DestinationRule subsets (that routes use) whose labels select none of the host Service's pods.",
   checks: ['IstioDestinationRuleSubsetNoPods'],
   reads: ['DestinationRule', 'Service', 'Pod'],
-  optionalReads: ['VirtualService'],
+  optionalReads: ['VirtualService', 'Node'],
   analyze(ctx) {
     const { view, now } = ctx;
     const registry = new ServiceRegistry(view, false);
@@ -38,12 +40,13 @@ export const istioDestinationRuleSubsets: Analyzer = {
       const empty = rule.spec.subsets.filter((subset) => {
         const labels = subset.labels ?? {};
         if (Object.keys(labels).length === 0 || !isRouted(host, subset.name)) return false;
-        return !pods.some((pod) => matchesEqualitySelector(pod.metadata.labels, labels));
+        // A pod it may select (a label only the Node or istiod's configuration tells) is not "none".
+        return pods.every((pod) => subsetSelects(view, pod, labels) === 'no-match');
       });
       if (empty.length === 0) continue;
       const keys = [...new Set(empty.flatMap((s) => Object.keys(s.labels ?? {})))];
       const present = keys.map((key) => {
-        const values = [...new Set(pods.map((p) => p.metadata.labels?.[key]).filter((v): v is string => v !== undefined))].sort();
+        const values = [...new Set(pods.map((p) => endpointLabels(view, p).labels[key]).filter((v): v is string => v !== undefined))].sort();
         return `pods of the Service with label ${key}: ${values.length > 0 ? values.join(', ') : 'none'}`;
       });
       const serviceName = `${service.metadata.namespace ?? ''}/${service.metadata.name}`;

@@ -36,10 +36,40 @@ export function hostsOverlap(a: string, b: string): boolean {
   return hostCovers(a, b) || hostCovers(b, a);
 }
 
-/** exportTo semantics: empty means everywhere; `.` the own namespace; `~` nowhere; else names. */
+/** The namespaces an object is visible in: everywhere, or a set of namespace names (possibly empty). */
+export type Audience = { readonly everywhere: true } | { readonly everywhere: false; readonly namespaces: ReadonlySet<string> };
+
+/**
+ * exportTo as Istio reads it: empty or `*` means every namespace; `.` is the owner's own namespace
+ * (never a namespace called "."); `~` alone means none; any other entry names a namespace.
+ */
+export function exportedTo(exportTo: readonly string[], owner: string): Audience {
+  if (exportTo.length === 0 || exportTo.includes('*')) return { everywhere: true };
+  const namespaces = new Set(exportTo.filter((entry) => entry !== '~').map((entry) => (entry === '.' ? owner : entry)));
+  return { everywhere: false, namespaces };
+}
+
 export function isExportedTo(exportTo: readonly string[], owner: string, to: string): boolean {
-  if (exportTo.length === 0) return true;
-  return exportTo.some((entry) => entry === '*' || (entry === '.' && owner === to) || entry === to);
+  const audience = exportedTo(exportTo, owner);
+  return audience.everywhere || audience.namespaces.has(to);
+}
+
+/** Whether some namespace sees both. */
+export function audiencesOverlap(a: Audience, b: Audience): boolean {
+  if (a.everywhere) return b.everywhere || b.namespaces.size > 0;
+  if (b.everywhere) return a.namespaces.size > 0;
+  return [...a.namespaces].some((ns) => b.namespaces.has(ns));
+}
+
+/**
+ * The namespaces from which a VirtualService's destinations must be visible: the sidecars that
+ * apply it are those of the namespaces it is exported to. Exported everywhere (the default), its
+ * own namespace is the one that must see them, as Istio's analyzer judges it; exported to listed
+ * namespaces, any of them seeing a destination is enough.
+ */
+export function judgedFrom(exportTo: readonly string[], owner: string): string[] {
+  const audience = exportedTo(exportTo, owner);
+  return audience.everywhere ? [owner] : [...audience.namespaces].sort();
 }
 
 /** `<name>.<namespace>.svc.<domain>`: the host of a Kubernetes Service, whatever the cluster domain. */
@@ -103,7 +133,9 @@ export class ServiceRegistry {
     return this.entriesLoaded || isClusterLocalHost(host);
   }
 
-  lookup(host: string, from: string): HostLookup {
+  /** What the host names, visible if any of the namespaces `from` sees it. */
+  lookup(host: string, from: string | readonly string[]): HostLookup {
+    const viewers = typeof from === 'string' ? [from] : from;
     const targets: HostTarget[] = [];
     for (const service of this.servicesFor(host)) {
       targets.push({ kind: 'Service', service, namespace: service.metadata.namespace ?? '', exportTo: serviceExportTo(service) });
@@ -112,7 +144,7 @@ export class ServiceRegistry {
       if (!hostsOverlap(entryHost, host)) continue;
       targets.push({ kind: 'ServiceEntry', entry, host: entryHost, namespace: entry.metadata.namespace ?? '', exportTo: entry.spec.exportTo });
     }
-    const visible = targets.filter((t) => isExportedTo(t.exportTo, t.namespace, from));
+    const visible = targets.filter((t) => viewers.some((ns) => isExportedTo(t.exportTo, t.namespace, ns)));
     return { visible, hidden: targets.filter((t) => !visible.includes(t)) };
   }
 
@@ -129,6 +161,10 @@ export class ServiceRegistry {
     }
     return this.view.list('Service').filter((service) => hostCovers(host, serviceHost(service)));
   }
+}
+
+export function describeNamespaces(namespaces: readonly string[]): string {
+  return namespaces.length === 1 ? `namespace ${namespaces[0] ?? ''}` : `namespaces ${namespaces.join(', ')}`;
 }
 
 export function describeTarget(target: HostTarget): string {

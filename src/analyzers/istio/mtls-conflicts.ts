@@ -6,6 +6,8 @@ import type { Pod, Service, ServicePort } from '../../model/core.js';
 import type { DestinationRule, PeerAuthentication, TrafficPolicy } from '../../model/istio.js';
 import type { ObjectRef } from '../../model/meta.js';
 import { matchesEqualitySelector } from '../../cluster/selectors.js';
+import type { ClusterReader } from '../../cluster/view.js';
+import { subsetSelects } from './workload-labels.js';
 import { objectRef } from '../evidence.js';
 import type { Analyzer, Finding } from '../types.js';
 import { ServiceRegistry, resolveHost } from './hosts.js';
@@ -93,22 +95,23 @@ interface Scope {
   readonly pods: readonly Pod[];
 }
 
-function scopesOf(rule: DestinationRule, pods: readonly Pod[]): Scope[] {
+/** The rule's policy over all pods, and each subset's over the pods it selects (with their node's locality labels). */
+function scopesOf(view: ClusterReader, rule: DestinationRule, pods: readonly Pod[]): Scope[] {
   return [
     { label: 'trafficPolicy', policies: [rule.spec.trafficPolicy], pods },
     ...rule.spec.subsets.map((subset) => ({
       label: `subset ${subset.name}`,
       // A subset's own policy wins over the rule's for the fields it sets.
       policies: [subset.trafficPolicy, rule.spec.trafficPolicy],
-      pods: Object.keys(subset.labels ?? {}).length > 0 ? pods.filter((pod) => matchesEqualitySelector(pod.metadata.labels, subset.labels)) : pods,
+      pods: subset.labels && Object.keys(subset.labels).length > 0 ? pods.filter((pod) => subsetSelects(view, pod, subset.labels ?? {}) === 'match') : pods,
     })),
   ];
 }
 
-function ruleConflicts(rule: DestinationRule, service: Service, pods: readonly Pod[], policies: readonly PeerAuthentication[]): { lines: string[]; related: ObjectRef[] } {
+function ruleConflicts(view: ClusterReader, rule: DestinationRule, service: Service, pods: readonly Pod[], policies: readonly PeerAuthentication[]): { lines: string[]; related: ObjectRef[] } {
   const lines: string[] = [];
   const related = new Map<string, ObjectRef>();
-  for (const scope of scopesOf(rule, pods)) {
+  for (const scope of scopesOf(view, rule, pods)) {
     for (const servicePort of service.spec.ports ?? []) {
       const client = scope.policies.map((p) => clientTlsMode(p, servicePort.port)).find((m) => m !== undefined);
       // No explicit mode: auto mTLS matches whatever the server accepts.
@@ -139,6 +142,7 @@ export const istioMtlsConflicts: Analyzer = {
   description: 'DestinationRule client TLS modes that contradict the PeerAuthentication mTLS mode of the workloads behind the host.',
   checks: ['IstioMTLSConflict'],
   reads: ['DestinationRule', 'PeerAuthentication', 'Service', 'Pod'],
+  optionalReads: ['Node'],
   analyze({ view }) {
     const registry = new ServiceRegistry(view, false);
     const policies = view.list('PeerAuthentication').filter((pa) => !pa.metadata.deletionTimestamp);
@@ -152,7 +156,7 @@ export const istioMtlsConflicts: Analyzer = {
       // PeerAuthentication is enforced by the server's sidecar: pods without one accept anything.
       const pods = view.podsWithLabels(service.metadata.namespace ?? '', selector).filter((pod) => isLivePod(pod) && proxyContainerOf(pod) !== undefined);
       if (pods.length === 0) continue;
-      const { lines, related } = ruleConflicts(rule, service, pods, policies);
+      const { lines, related } = ruleConflicts(view, rule, service, pods, policies);
       if (lines.length === 0) continue;
       findings.push({
         check: 'IstioMTLSConflict',

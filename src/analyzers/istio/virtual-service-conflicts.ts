@@ -3,8 +3,10 @@
 import type { VirtualService } from '../../model/istio.js';
 import { objectRef } from '../evidence.js';
 import type { Analyzer, Finding } from '../types.js';
+import type { GatewayRef } from './gateway-refs.js';
 import { gatewayKey, parseGatewayRef } from './gateway-refs.js';
-import { isExportedTo, resolveHost } from './hosts.js';
+import { audiencesOverlap, exportedTo, resolveHost } from './hosts.js';
+import { acceptance } from './virtual-service-gateway-hosts.js';
 
 interface Claim {
   readonly vs: VirtualService;
@@ -14,13 +16,9 @@ interface Claim {
 
 const vsKey = (vs: VirtualService): string => `${vs.metadata.namespace ?? ''}/${vs.metadata.name}`;
 
-/** Sidecars only see a VirtualService exported to their namespace: two conflict where both are seen. */
+/** Sidecars only apply a VirtualService exported to their namespace: two conflict where both apply. */
 function seenTogether(a: VirtualService, b: VirtualService): boolean {
-  const nsA = a.metadata.namespace ?? '';
-  const nsB = b.metadata.namespace ?? '';
-  const everywhere = (vs: VirtualService): boolean => vs.spec.exportTo.length === 0 || vs.spec.exportTo.includes('*');
-  if (everywhere(a) && everywhere(b)) return true;
-  return [nsA, nsB, ...a.spec.exportTo, ...b.spec.exportTo].some((ns) => isExportedTo(a.spec.exportTo, nsA, ns) && isExportedTo(b.spec.exportTo, nsB, ns));
+  return audiencesOverlap(exportedTo(a.spec.exportTo, a.metadata.namespace ?? ''), exportedTo(b.spec.exportTo, b.metadata.namespace ?? ''));
 }
 
 export const istioVirtualServiceConflicts: Analyzer = {
@@ -28,14 +26,24 @@ export const istioVirtualServiceConflicts: Analyzer = {
   description: 'VirtualServices that claim the same host on the same gateway, or on the mesh.',
   checks: ['IstioVirtualServiceConflict'],
   reads: ['VirtualService'],
+  optionalReads: ['Gateway'],
   analyze({ view }) {
     const claims = new Map<string, Claim[]>();
+    // A host the Gateway does not take from this VirtualService's namespace is no claim on it
+    // (IstioVirtualServiceHostNotInGateway says so).
+    const gatewayRefuses = (ref: GatewayRef, host: string, namespace: string): boolean => {
+      if (ref.type === 'mesh' || !view.has('Gateway')) return false;
+      const gateway = view.get('Gateway', ref.namespace, ref.name);
+      return gateway !== undefined && !acceptance(gateway, host, namespace).accepted;
+    };
     for (const vs of view.list('VirtualService')) {
       if (vs.metadata.deletionTimestamp) continue;
       const namespace = vs.metadata.namespace ?? '';
       const gateways = vs.spec.gateways.length > 0 ? vs.spec.gateways : ['mesh'];
       for (const host of new Set(vs.spec.hosts.map((h) => resolveHost(h, namespace)))) {
-        for (const gateway of new Set(gateways.map((g) => gatewayKey(parseGatewayRef(g, namespace))))) {
+        const refs = new Map(gateways.map((g) => parseGatewayRef(g, namespace)).map((ref) => [gatewayKey(ref), ref]));
+        for (const [gateway, ref] of refs) {
+          if (gatewayRefuses(ref, host, namespace)) continue;
           const key = `${gateway} ${host}`;
           claims.set(key, [...(claims.get(key) ?? []), { vs, host, gateway }]);
         }

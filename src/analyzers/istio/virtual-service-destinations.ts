@@ -1,13 +1,14 @@
 // Where a VirtualService sends traffic: each route (and mirror) destination must name a host the
-// mesh knows and, if it names a subset, one some DestinationRule defines; gateway routes to a
-// Service with several ports must say which port.
+// mesh knows, a port that host exposes and, if it names a subset, one some DestinationRule defines;
+// gateway routes to a Service with several ports must say which port.
 import type { Service } from '../../model/core.js';
 import type { DestinationRule, RouteDestination, VirtualService } from '../../model/istio.js';
 import type { ObjectRef } from '../../model/meta.js';
 import { objectRef } from '../evidence.js';
 import type { Analyzer, Finding } from '../types.js';
 import { boundGateways } from './gateway-refs.js';
-import { ServiceRegistry, describeTarget, hostCovers, isExportedTo, resolveHost } from './hosts.js';
+import type { HostTarget } from './hosts.js';
+import { ServiceRegistry, describeNamespaces, describeTarget, hostCovers, isExportedTo, judgedFrom, resolveHost } from './hosts.js';
 
 export interface Destination {
   /** Where in the spec, e.g. `http[0].route[1]`. */
@@ -29,11 +30,11 @@ export function destinationsOf(vs: VirtualService): Destination[] {
   return out;
 }
 
-/** DestinationRules for a host that the namespace can see (exportTo), wildcards included. */
-export function destinationRulesFor(rules: readonly DestinationRule[], host: string, from: string): DestinationRule[] {
+/** DestinationRules for a host that one of the namespaces can see (exportTo), wildcards included. */
+export function destinationRulesFor(rules: readonly DestinationRule[], host: string, from: readonly string[]): DestinationRule[] {
   return rules.filter((rule) => {
     const owner = rule.metadata.namespace ?? '';
-    return isExportedTo(rule.spec.exportTo, owner, from) && hostCovers(resolveHost(rule.spec.host, owner), host);
+    return from.some((ns) => isExportedTo(rule.spec.exportTo, owner, ns)) && hostCovers(resolveHost(rule.spec.host, owner), host);
   });
 }
 
@@ -54,15 +55,18 @@ function qualificationHint(registry: ServiceRegistry, host: string): string | un
 
 function hostProblems(registry: ServiceRegistry, vs: VirtualService, destinations: readonly Destination[]): string[] {
   const namespace = vs.metadata.namespace ?? '';
+  const viewers = judgedFrom(vs.spec.exportTo, namespace);
   const problems: string[] = [];
+  // Exported to no namespace (`~`), the VirtualService is applied nowhere: its hosts matter to nobody.
+  if (viewers.length === 0) return problems;
   for (const { at, destination } of destinations) {
     const host = resolveHost(destination.host, namespace);
     if (!registry.canJudge(host)) continue;
-    const { visible, hidden } = registry.lookup(host, namespace);
+    const { visible, hidden } = registry.lookup(host, viewers);
     if (visible.length > 0) continue;
     const shown = host === destination.host ? host : `${destination.host} (${host})`;
     if (hidden.length > 0) {
-      problems.push(`${at}: host ${shown} is ${hidden.map(describeTarget).join(', ')}, not exported to namespace ${namespace}`);
+      problems.push(`${at}: host ${shown} is ${hidden.map(describeTarget).join(', ')}, not exported to ${describeNamespaces(viewers)}${viewers.length === 1 && viewers[0] === namespace ? '' : ', where the VirtualService applies'}`);
     } else {
       const hint = qualificationHint(registry, destination.host);
       problems.push(`${at}: host ${shown} matches no Service${registry.entriesLoaded ? ' or ServiceEntry' : ''}${hint ? ` (${hint})` : ''}`);
@@ -73,17 +77,19 @@ function hostProblems(registry: ServiceRegistry, vs: VirtualService, destination
 
 function subsetProblems(registry: ServiceRegistry, rules: readonly DestinationRule[], vs: VirtualService, destinations: readonly Destination[]): { problems: string[]; related: ObjectRef[] } {
   const namespace = vs.metadata.namespace ?? '';
+  const viewers = judgedFrom(vs.spec.exportTo, namespace);
+  if (viewers.length === 0) return { problems: [], related: [] };
   const problems: string[] = [];
   const related: ObjectRef[] = [];
   for (const { at, destination } of destinations) {
     if (!destination.subset) continue;
     const host = resolveHost(destination.host, namespace);
-    const candidates = destinationRulesFor(rules, host, namespace);
+    const candidates = destinationRulesFor(rules, host, viewers);
     if (candidates.some((rule) => rule.spec.subsets.some((s) => s.name === destination.subset))) continue;
     const service = registry.service(host);
     if (service) related.push(objectRef(service));
     problems.push(candidates.length === 0
-      ? `${at}: subset ${destination.subset} of ${host}: no DestinationRule for this host is visible in namespace ${namespace}`
+      ? `${at}: subset ${destination.subset} of ${host}: no DestinationRule for this host is visible in ${describeNamespaces(viewers)}`
       : `${at}: subset ${destination.subset} of ${host} is not among the subsets of ${candidates.map((r) => `DestinationRule ${r.metadata.namespace ?? ''}/${r.metadata.name} (${r.spec.subsets.map((s) => s.name).join(', ') || 'none'})`).join('; ')}`);
   }
   return { problems, related };
@@ -106,10 +112,41 @@ function portProblems(registry: ServiceRegistry, vs: VirtualService, destination
   return { problems, related };
 }
 
+/** The ports a visible target offers, or undefined when it does not say (ExternalName, a ServiceEntry without ports). */
+function targetPorts(target: HostTarget): number[] | undefined {
+  if (target.kind === 'Service') {
+    const ports = target.service.spec.ports ?? [];
+    return target.service.spec.type === 'ExternalName' || ports.length === 0 ? undefined : ports.map((p) => p.port);
+  }
+  return target.entry.spec.ports.length > 0 ? target.entry.spec.ports.map((p) => p.number) : undefined;
+}
+
+/** Destinations naming a port that none of the Services or ServiceEntries behind the host exposes. */
+function missingPorts(registry: ServiceRegistry, vs: VirtualService, destinations: readonly Destination[]): { problems: string[]; related: ObjectRef[] } {
+  const namespace = vs.metadata.namespace ?? '';
+  const viewers = judgedFrom(vs.spec.exportTo, namespace);
+  const problems: string[] = [];
+  const related: ObjectRef[] = [];
+  if (viewers.length === 0) return { problems, related };
+  for (const { at, destination } of destinations) {
+    const port = destination.port?.number;
+    if (port === undefined) continue;
+    const host = resolveHost(destination.host, namespace);
+    if (!registry.canJudge(host)) continue;
+    const { visible } = registry.lookup(host, viewers);
+    const offered = visible.map((target) => ({ target, ports: targetPorts(target) }));
+    // Unknown host: IstioVirtualServiceHostNotFound. A target that does not list ports takes any.
+    if (offered.length === 0 || offered.some(({ ports }) => !ports || ports.includes(port))) continue;
+    for (const { target } of offered) related.push(objectRef(target.kind === 'Service' ? target.service : target.entry));
+    problems.push(`${at}: port ${port} of ${destination.host}: ${offered.map(({ target, ports }) => `${describeTarget(target)} exposes ${[...new Set(ports)].join(', ')}`).join('; ')}`);
+  }
+  return { problems, related };
+}
+
 export const istioVirtualServiceDestinations: Analyzer = {
   name: 'istio-virtual-service-destinations',
-  description: 'VirtualService route destinations naming an unknown host, an undefined subset, or no port of a multi-port Service behind a gateway.',
-  checks: ['IstioVirtualServiceHostNotFound', 'IstioVirtualServiceSubsetNotFound', 'IstioVirtualServicePortRequired'],
+  description: 'VirtualService route destinations naming an unknown host, an undefined subset, a port the destination does not expose, or no port of a multi-port Service behind a gateway.',
+  checks: ['IstioVirtualServiceHostNotFound', 'IstioVirtualServiceSubsetNotFound', 'IstioVirtualServicePortRequired', 'IstioVirtualServicePortNotFound'],
   reads: ['VirtualService', 'Service'],
   optionalReads: ['ServiceEntry', 'DestinationRule'],
   analyze({ view }) {
@@ -145,6 +182,18 @@ export const istioVirtualServiceDestinations: Analyzer = {
             ...(subsets.related.length > 0 ? { related: uniqueRefs(subsets.related) } : {}),
           });
         }
+      }
+      const missing = missingPorts(registry, vs, destinations);
+      if (missing.problems.length > 0) {
+        findings.push({
+          check: 'IstioVirtualServicePortNotFound',
+          severity: 'critical',
+          subject: ref,
+          object: ref,
+          message: `${describeVs(vs)} routes to a port its destination does not expose: ${missing.problems[0] ?? ''}${missing.problems.length > 1 ? ` (and ${missing.problems.length - 1} more)` : ''}.`,
+          evidence: missing.problems,
+          related: uniqueRefs(missing.related),
+        });
       }
       const ports = portProblems(registry, vs, destinations);
       if (ports.problems.length > 0) {

@@ -9,7 +9,8 @@ export const ISTIO_CHECKS: readonly CheckId[] = [
   'IstioVirtualServiceHostNotFound', 'IstioVirtualServiceSubsetNotFound', 'IstioGatewayNotFound', 'IstioGatewaySelectorNoPods',
   'IstioGatewayTLSSecretMissing', 'IstioVirtualServiceConflict', 'IstioDestinationRuleHostNotFound', 'IstioMTLSConflict',
   'IstioDestinationRuleSubsetNoPods', 'IstioVirtualServicePortRequired', 'IstioGatewayConflict', 'IstioProxyVersionMismatch',
-  'IstioServiceAccountMissing',
+  'IstioServiceAccountMissing', 'IstioVirtualServicePortNotFound', 'IstioVirtualServiceHostNotInGateway', 'IstioGatewayPortNotOnService',
+  'IstioSelectorNoWorkloads', 'IstioVirtualServiceUnreachableRule',
 ];
 
 export const cases: readonly CheckCase[] = [
@@ -150,6 +151,70 @@ export const cases: readonly CheckCase[] = [
     fixtures: [HEALTHY, 'istio/authz-sa-missing.yaml'],
     checks: ['IstioServiceAccountMissing'],
     expected: ['IstioServiceAccountMissing AuthorizationPolicy/bookinfo/ratings-viewer'],
+  },
+  {
+    name: 'VirtualServices exported only to their own namespace (exportTo ".") do not conflict; one exported into another team\'s namespace does',
+    fixtures: [HEALTHY, 'istio/vs-export-scoped.yaml'],
+    checks: ['IstioVirtualServiceConflict'],
+    expected: ['IstioVirtualServiceConflict VirtualService/team-a/productpage-timeouts', 'IstioVirtualServiceConflict VirtualService/team-c/productpage-fault-test'],
+  },
+  {
+    name: 'destinations judged from the namespaces a VirtualService is exported to: a ServiceEntry visible there is found, a Service hidden from there is not',
+    fixtures: [HEALTHY, 'istio/vs-export-visibility.yaml'],
+    checks: ['IstioVirtualServiceHostNotFound'],
+    expected: ['IstioVirtualServiceHostNotFound VirtualService/routing/ledger-timeouts'],
+  },
+  {
+    name: 'subsets keyed on node topology labels select the pods of that zone or node; a zone without pods selects none',
+    fixtures: [HEALTHY, 'istio/nodes-zonal.yaml', 'istio/dr-subset-topology.yaml'],
+    checks: ['IstioDestinationRuleSubsetNoPods', 'IstioVirtualServiceSubsetNotFound'],
+    expected: ['IstioDestinationRuleSubsetNoPods DestinationRule/bookinfo/productpage-locality'],
+  },
+  {
+    name: 'subsets keyed on zones are not judged when the Nodes are not in the view; the node name still is',
+    fixtures: [HEALTHY, 'istio/dr-subset-topology.yaml'],
+    checks: ['IstioDestinationRuleSubsetNoPods'],
+    expected: [],
+  },
+  {
+    name: 'Gateways whose different selectors pick the same gateway pods conflict; one on another gateway deployment does not',
+    fixtures: [HEALTHY, 'istio/gateway-conflict-selectors.yaml'],
+    checks: ['IstioGatewayConflict', 'IstioGatewayPortNotOnService', 'IstioGatewaySelectorNoPods'],
+    expected: ['IstioGatewayConflict Gateway/bookinfo/bookinfo-canary', 'IstioGatewayConflict Gateway/bookinfo/bookinfo-gateway'],
+  },
+  {
+    name: 'route destinations naming a port the Service or ServiceEntry does not expose (not: a port it exposes)',
+    fixtures: [HEALTHY, 'istio/vs-port-not-found.yaml'],
+    checks: ['IstioVirtualServicePortNotFound', 'IstioVirtualServiceHostNotFound'],
+    expected: ['IstioVirtualServicePortNotFound VirtualService/bookinfo/ledger-api', 'IstioVirtualServicePortNotFound VirtualService/bookinfo/ratings-admin'],
+  },
+  {
+    name: 'VirtualService hosts their Gateway does not accept, by name or by the namespace part of the server host (not: a wildcard server host)',
+    fixtures: [HEALTHY, 'istio/vs-host-not-in-gateway.yaml'],
+    checks: ['IstioVirtualServiceHostNotInGateway', 'IstioVirtualServiceConflict', 'IstioGatewayNotFound'],
+    expected: ['IstioVirtualServiceHostNotInGateway VirtualService/bookinfo/reviews-public', 'IstioVirtualServiceHostNotInGateway VirtualService/frontend/admin-console'],
+  },
+  {
+    name: 'a Gateway server port the gateway Service exposes neither as port nor as targetPort (not: a targetPort)',
+    fixtures: [HEALTHY, 'istio/gateway-port-not-on-service.yaml'],
+    checks: ['IstioGatewayPortNotOnService', 'IstioGatewayConflict'],
+    expected: ['IstioGatewayPortNotOnService Gateway/bookinfo/metrics-gateway'],
+  },
+  {
+    name: 'policies whose selector picks no workload (not: a workload scaled to zero, a root-namespace selector, a policy created seconds ago)',
+    fixtures: [HEALTHY, 'istio/policy-selectors.yaml'],
+    checks: ['IstioSelectorNoWorkloads'],
+    expected: [
+      'IstioSelectorNoWorkloads AuthorizationPolicy/bookinfo/ratings-deny-external',
+      'IstioSelectorNoWorkloads Sidecar/frontend/legacy-egress',
+      'IstioSelectorNoWorkloads Telemetry/bookinfo/details-access-logs',
+    ],
+  },
+  {
+    name: 'HTTP routes an earlier route always takes first (not: a route reached through another gateway, a case-insensitive match after a case-sensitive one)',
+    fixtures: [HEALTHY, 'istio/vs-unreachable-rule.yaml'],
+    checks: ['IstioVirtualServiceUnreachableRule', 'IstioVirtualServiceHostNotInGateway'],
+    expected: ['IstioVirtualServiceUnreachableRule VirtualService/bookinfo/details-fallback', 'IstioVirtualServiceUnreachableRule VirtualService/bookinfo/ratings-routes'],
   },
   {
     name: 'a malformed VirtualService is reported as unparseable and the other VirtualServices are still analyzed',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runCases } from '../../helpers/cases.js';
-import { analyzeFixtures } from '../../helpers/fixtures.js';
+import { analyzeFixtures, analyzeObjects, loadFixture } from '../../helpers/fixtures.js';
 import type { Finding } from '../../../src/analyzers/types.js';
 import { linkRootCauses } from '../../../src/report/root-causes.js';
 import { HEALTHY, cases } from './cases.js';
@@ -98,6 +98,73 @@ describe('Istio findings: messages and evidence', () => {
     const bad = run.findings.find((f) => f.check === 'ResourceUnparseable');
     expect(bad?.evidence).toEqual(['field spec.hosts: Invalid input: expected array, received string']);
     expect(run.findings.some((f) => f.check === 'IstioVirtualServiceHostNotFound' && f.subject.name === 'orders')).toBe(true);
+  });
+});
+
+describe('Istio parity with istioctl analyze: messages and evidence', () => {
+  it('says where a hidden destination would have had to be visible', () => {
+    const finding = only('istio/vs-export-visibility.yaml', 'IstioVirtualServiceHostNotFound', 'ledger-timeouts');
+    expect(finding.evidence).toEqual(['http[0].route[0]: host ledger.payments.svc.cluster.local is Service payments/ledger, not exported to namespace shop, where the VirtualService applies']);
+  });
+
+  it('shows the zones the pods of an empty zonal subset do run in', () => {
+    const run = analyzeFixtures([HEALTHY, 'istio/nodes-zonal.yaml', 'istio/dr-subset-topology.yaml']);
+    const [finding] = run.findings.filter((f) => f.check === 'IstioDestinationRuleSubsetNoPods');
+    expect(finding?.message).toContain('subset eu-west-1c (topology.kubernetes.io/zone=eu-west-1c)');
+    expect(finding?.evidence).toContain('pods of the Service with label topology.kubernetes.io/zone: eu-west-1a, eu-west-1b');
+    expect(finding?.evidence.join('\n')).not.toContain('subset eu-west-1a');
+  });
+
+  it('names the gateway pod two Gateways share', () => {
+    const finding = only('istio/gateway-conflict-selectors.yaml', 'IstioGatewayConflict', 'bookinfo-canary');
+    expect(finding.evidence).toEqual(['port 80 host bookinfo.example.com, as does Gateway bookinfo/bookinfo-gateway on the same gateway pod istio-system/istio-ingressgateway-pg5hjsxffj-b4z5q']);
+  });
+
+  it('compares Gateway selectors when the pods are not in the view', () => {
+    const objects = loadFixture(HEALTHY, 'istio/gateway-conflict-selectors.yaml').filter((o) => (o as { kind?: string }).kind !== 'Pod');
+    const conflicts = analyzeObjects(objects).findings.filter((f) => f.check === 'IstioGatewayConflict');
+    expect(conflicts.map((f) => f.subject.name).sort()).toEqual(['bookinfo-canary', 'bookinfo-gateway']);
+    expect(conflicts.find((f) => f.subject.name === 'bookinfo-gateway')?.evidence[0]).toContain('with selector app=istio-ingressgateway,istio=ingressgateway, which picks the same pods');
+  });
+
+  it('lists the ports a destination does expose, for a Service and a ServiceEntry', () => {
+    const ratings = only('istio/vs-port-not-found.yaml', 'IstioVirtualServicePortNotFound', 'ratings-admin');
+    expect(ratings.evidence).toEqual(['http[0].route[0]: port 9090 of ratings: Service bookinfo/ratings exposes 9080']);
+    expect(ratings.related).toEqual([expect.objectContaining({ kind: 'Service', namespace: 'bookinfo', name: 'ratings' })]);
+    const ledger = only('istio/vs-port-not-found.yaml', 'IstioVirtualServicePortNotFound', 'ledger-api');
+    expect(ledger.message).toContain('ServiceEntry bookinfo/ledger-api (host ledger.corp.example.com) exposes 443');
+  });
+
+  it('tells which hosts a Gateway accepts, or for which namespace', () => {
+    const reviews = only('istio/vs-host-not-in-gateway.yaml', 'IstioVirtualServiceHostNotInGateway', 'reviews-public');
+    expect(reviews.message).toBe('VirtualService bookinfo/reviews-public lists host reviews.example.com that Gateway bookinfo/bookinfo-gateway does not accept, so its routes never see that traffic through the gateway.');
+    expect(reviews.evidence[0]).toContain('the servers accept bookinfo.example.com, *.bookinfo.example.com, shop.example.com, *.shop.example.com');
+    const admin = only('istio/vs-host-not-in-gateway.yaml', 'IstioVirtualServiceHostNotInGateway', 'admin-console');
+    expect(admin.evidence).toEqual(['host admin.example.com is not accepted by Gateway bookinfo/admin-gateway: accepted only for VirtualServices of namespace bookinfo']);
+    // A host the Gateway refuses is no claim on it: no conflict with bookinfo/bookinfo-admin's admin.example.com.
+    expect(findingsOf('istio/vs-host-not-in-gateway.yaml', 'IstioVirtualServiceConflict')).toEqual([]);
+  });
+
+  it('lists the ports the gateway Service exposes', () => {
+    const finding = only('istio/gateway-port-not-on-service.yaml', 'IstioGatewayPortNotOnService', 'metrics-gateway');
+    expect(finding.message).toContain('serves port 8004, which Service istio-system/istio-ingressgateway in front of its gateway pods does not expose');
+    expect(finding.evidence).toContain('Service istio-system/istio-ingressgateway ports: 15021, 80->8080, 443->8443, 15443');
+  });
+
+  it('shows the label values the namespace\'s pods carry for a selector that picks none', () => {
+    const finding = only('istio/policy-selectors.yaml', 'IstioSelectorNoWorkloads', 'ratings-deny-external');
+    expect(finding.message).toBe('AuthorizationPolicy bookinfo/ratings-deny-external selects no workload (selector.matchLabels app=rating) in namespace bookinfo, so it applies to nothing.');
+    expect(finding.evidence).toContain('pods with label app: details, legacy-batch, node-probe, productpage, ratings, reviews');
+  });
+
+  it('reports a policy created seconds ago once its grace period is over', () => {
+    const later = analyzeFixtures([HEALTHY, 'istio/policy-selectors.yaml'], { now: Date.parse('2026-11-25T12:10:00Z') });
+    expect(later.findings.filter((f) => f.check === 'IstioSelectorNoWorkloads').map((f) => f.subject.name)).toContain('web-strict');
+  });
+
+  it('names the route that shadows another', () => {
+    const finding = only('istio/vs-unreachable-rule.yaml', 'IstioVirtualServiceUnreachableRule', 'ratings-routes');
+    expect(finding.evidence).toEqual(['http[1] (api-v2) is shadowed: every request it matches is taken first by http[0] (api)']);
   });
 });
 

@@ -6,7 +6,11 @@ import type { Namespace, Pod } from '../../../src/model/core.js';
 import { peerAuthentication } from '../../../src/model/istio.js';
 import type { PeerAuthentication } from '../../../src/model/istio.js';
 import { parseGatewayRef } from '../../../src/analyzers/istio/gateway-refs.js';
-import { hostCovers, isExportedTo, resolveHost, serviceHostParts } from '../../../src/analyzers/istio/hosts.js';
+import { audiencesOverlap, exportedTo, hostCovers, isExportedTo, judgedFrom, resolveHost, serviceHostParts } from '../../../src/analyzers/istio/hosts.js';
+import { matchCovers, stringMatchCovers, unreachableRoutes } from '../../../src/analyzers/istio/virtual-service-unreachable-rules.js';
+import { parseServerHost } from '../../../src/analyzers/istio/virtual-service-gateway-hosts.js';
+import { virtualService } from '../../../src/model/istio.js';
+import type { HttpMatchRequest, VirtualService } from '../../../src/model/istio.js';
 import { injectedRevision, injectionDecision, istioImageVersion, proxyContainerOf } from '../../../src/analyzers/istio/mesh.js';
 import { clientTlsMode, effectiveMtls } from '../../../src/analyzers/istio/mtls-conflicts.js';
 import { declaresProtocol } from '../../../src/analyzers/istio/port-names.js';
@@ -102,6 +106,76 @@ describe('hosts', () => {
     expect(isExportedTo(['~'], 'a', 'a')).toBe(false);
     expect(isExportedTo(['.', 'b'], 'a', 'b')).toBe(true);
     expect(isExportedTo(['*'], 'a', 'c')).toBe(true);
+  });
+
+  it('never reads "." as a namespace called "."', () => {
+    expect(isExportedTo(['.'], 'a', '.')).toBe(false);
+    expect(exportedTo(['.', 'b'], 'a')).toEqual({ everywhere: false, namespaces: new Set(['a', 'b']) });
+  });
+
+  it('lets two objects meet only where both are exported', () => {
+    expect(audiencesOverlap(exportedTo(['.'], 'team-a'), exportedTo(['.'], 'team-b'))).toBe(false);
+    expect(audiencesOverlap(exportedTo(['.'], 'team-a'), exportedTo(['team-a'], 'team-c'))).toBe(true);
+    expect(audiencesOverlap(exportedTo([], 'team-a'), exportedTo(['.'], 'team-b'))).toBe(true);
+    expect(audiencesOverlap(exportedTo([], 'team-a'), exportedTo(['~'], 'team-b'))).toBe(false);
+  });
+
+  it('judges destinations from the namespaces a VirtualService is exported to', () => {
+    expect(judgedFrom([], 'routing')).toEqual(['routing']);
+    expect(judgedFrom(['*'], 'routing')).toEqual(['routing']);
+    expect(judgedFrom(['shop', '.'], 'routing')).toEqual(['routing', 'shop']);
+    expect(judgedFrom(['~'], 'routing')).toEqual([]);
+  });
+
+  it('reads the namespace part of a Gateway server host', () => {
+    expect(parseServerHost('shop.example.com', 'bookinfo')).toEqual({ namespace: undefined, host: 'shop.example.com' });
+    expect(parseServerHost('*/shop.example.com', 'bookinfo')).toEqual({ namespace: undefined, host: 'shop.example.com' });
+    expect(parseServerHost('./admin.example.com', 'bookinfo')).toEqual({ namespace: 'bookinfo', host: 'admin.example.com' });
+    expect(parseServerHost('frontend/shop.example.com', 'bookinfo')).toEqual({ namespace: 'frontend', host: 'shop.example.com' });
+  });
+});
+
+describe('HTTP route shadowing', () => {
+  const vs = (http: unknown[], gateways: string[] = []): VirtualService =>
+    virtualService.parse({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'r', namespace: 'shop' }, spec: { hosts: ['r'], gateways, http } });
+  const match = (m: Record<string, unknown>): HttpMatchRequest => vs([{ match: [m], route: [] }]).spec.http[0]?.match[0] ?? { gateways: [] };
+  const covers = (earlier: Record<string, unknown>, later: Record<string, unknown>, gateways: string[] = []): boolean => matchCovers(match(earlier), match(later), vs([], gateways));
+
+  it.each([
+    [{ prefix: '/api' }, { exact: '/api/v2' }, true],
+    [{ prefix: '/api' }, { prefix: '/api/v2' }, true],
+    [{ prefix: '/api/v2' }, { prefix: '/api' }, false],
+    [{ exact: '/a' }, { prefix: '/a' }, false],
+    [{ regex: '/items/[0-9]+' }, { exact: '/items/42' }, true],
+    [{ regex: '/items/[0-9]+' }, { regex: '/items/.*' }, false],
+    [{}, { regex: 'anything' }, true],
+  ] as const)('%j takes every value %j accepts: %s', (earlier, later, expected) => {
+    expect(stringMatchCovers(earlier, later)).toBe(expected);
+  });
+
+  it('needs every condition of the earlier match to follow from the later one', () => {
+    expect(covers({ uri: { prefix: '/' } }, { uri: { prefix: '/cart' }, headers: { 'x-user': { exact: 'a' } } })).toBe(true);
+    expect(covers({ uri: { prefix: '/' }, headers: { 'X-User': {} } }, { uri: { prefix: '/cart' }, headers: { 'x-user': { exact: 'a' } } })).toBe(true);
+    expect(covers({ headers: { 'x-user': { exact: 'a' } } }, { uri: { prefix: '/cart' } })).toBe(false);
+    expect(covers({ uri: { prefix: '/' }, port: 8080 }, { uri: { prefix: '/cart' } })).toBe(false);
+    expect(covers({ uri: { prefix: '/' }, withoutHeaders: { 'x-debug': {} } }, { uri: { prefix: '/cart' } })).toBe(false);
+    expect(covers({ sourceLabels: { app: 'web' } }, { sourceLabels: { app: 'web', version: 'v2' } })).toBe(true);
+  });
+
+  it('treats case and gateways as conditions', () => {
+    expect(covers({ uri: { prefix: '/Account' } }, { uri: { prefix: '/account' }, ignoreUriCase: true })).toBe(false);
+    expect(covers({ uri: { prefix: '/account' }, ignoreUriCase: true }, { uri: { prefix: '/Account/settings' } })).toBe(true);
+    expect(covers({ uri: { prefix: '/' }, gateways: ['mesh'] }, { uri: { prefix: '/cart' } }, ['public', 'mesh'])).toBe(false);
+    expect(covers({ uri: { prefix: '/' }, gateways: ['mesh'] }, { uri: { prefix: '/cart' } }, ['mesh'])).toBe(true);
+  });
+
+  it('reports a route after a catch-all and a route whose matches are all taken, not a catch-all last', () => {
+    expect(unreachableRoutes(vs([{ route: [] }, { match: [{ uri: { exact: '/health' } }], route: [] }]))).toHaveLength(1);
+    expect(unreachableRoutes(vs([{ match: [{ uri: { prefix: '/a' } }], route: [] }, { match: [{ uri: { prefix: '/b' } }, { uri: { prefix: '/a/x' } }], route: [] }]))).toEqual([]);
+    expect(unreachableRoutes(vs([{ match: [{ uri: { prefix: '/a' } }], route: [] }, { match: [{ uri: { prefix: '/b' } }], route: [] }, { match: [{ uri: { prefix: '/b/x' } }, { uri: { exact: '/a' } }], route: [] }]))).toEqual([
+      'http[2] is shadowed: every request it matches is taken first by http[0], http[1]',
+    ]);
+    expect(unreachableRoutes(vs([{ match: [{ uri: { prefix: '/a' } }], route: [] }, { route: [] }]))).toEqual([]);
   });
 });
 
