@@ -14,7 +14,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { request, type RequestOptions } from 'node:https';
-import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { AuthorizationV1Api, KubeConfig, RbacAuthorizationV1Api, loadAllYaml, type V1CustomResourceDefinition } from '@kubernetes/client-node';
@@ -23,6 +22,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CHART, find, helm, helmBinary, parseManifests, type RenderedObject } from '../helpers/helm.js';
 import { writeTempFile } from '../helpers/temp-files.js';
 import { kube, repoRoot, statusOf, waitFor, type Kube } from './kube.js';
+import { freePort } from '../helpers/free-port.js';
 
 const REPORTS = { group: 'sre.otomi.io', version: 'v1alpha1', plural: 'healthreports' };
 const run = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`;
@@ -38,17 +38,6 @@ let kubeconfig: string;
 let authz: AuthorizationV1Api;
 
 // --- helpers ------------------------------------------------------------------------------------
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? ok(address.port) : fail(new Error('no port'))));
-    });
-  });
-}
 
 async function helmOk(args: readonly string[]): Promise<string> {
   const result = await helm([...args, '--kubeconfig', kubeconfig]);

@@ -3,12 +3,12 @@
 // be SIGKILLed) or in-process, and /metrics reading.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runCommand } from '../../src/cli/run.js';
 import { writeTempFile } from '../helpers/temp-files.js';
 import { repoRoot, waitFor } from './kube.js';
+import { freePort } from '../helpers/free-port.js';
 
 
 // --- /metrics -----------------------------------------------------------------------------------
@@ -156,17 +156,6 @@ const PRIVATE_PREFIX = 'healthreport-reliability-cluster-';
 
 /** The binary the shared cluster's cluster-up.sh built, reused so that a private cluster costs no build. */
 export const sharedClusterBinary = resolve(repoRoot, '.cluster/bin/localcluster');
-
-async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? ok(address.port) : fail(new Error('no port'))));
-    });
-  });
-}
 
 function pidAlive(pid: number): boolean {
   try {
