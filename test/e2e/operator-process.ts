@@ -1,6 +1,7 @@
 // `healthreport` as a child process, the way a user or a container runtime starts it, with its JSON
 // logs (pino, on stderr) collected for assertions.
 import { spawn, type SpawnOptions } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { waitFor } from './kube.js';
 
 export interface OperatorProcess {
@@ -15,13 +16,16 @@ export interface OperatorProcess {
   kill(signal: NodeJS.Signals): void;
 }
 
-export function startOperatorProcess(command: string, args: readonly string[], options: SpawnOptions = {}): OperatorProcess {
-  const child = spawn(command, [...args], { ...options, stdio: ['ignore', 'ignore', 'pipe'] });
+/**
+ * Collects a process's JSON log lines (pino writes one object per line) as they arrive: a line that
+ * is not JSON becomes {msg: line}; `tail` is the last 4,000 characters, for failure messages.
+ */
+export function collectJsonLogs(stream: Readable): { logs: Record<string, unknown>[]; tail: () => string } {
   const logs: Record<string, unknown>[] = [];
   let pending = '';
   let tail = '';
-  child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (chunk: string) => {
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
     tail = (tail + chunk).slice(-4000);
     pending += chunk;
     let nl = pending.indexOf('\n');
@@ -36,17 +40,23 @@ export function startOperatorProcess(command: string, args: readonly string[], o
       nl = pending.indexOf('\n');
     }
   });
+  return { logs, tail: () => tail };
+}
+
+export function startOperatorProcess(command: string, args: readonly string[], options: SpawnOptions = {}): OperatorProcess {
+  const child = spawn(command, [...args], { ...options, stdio: ['ignore', 'ignore', 'pipe'] });
+  const { logs, tail } = collectJsonLogs(child.stderr!);
   const exited = new Promise<number | string | null>((done) => child.once('exit', (code, signal) => done(code ?? signal)));
   return {
     logs,
     exited,
-    tail: () => tail,
+    tail,
     kill: (signal) => child.kill(signal),
     waitForLog: (msg, timeoutMs = 60_000) =>
       waitFor(`the log "${msg}"`, async () => {
         const entry = logs.find((l) => l.msg === msg);
         if (entry) return entry;
-        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the process exited ${child.exitCode ?? child.signalCode}: ${tail}`);
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the process exited ${child.exitCode ?? child.signalCode}: ${tail()}`);
         return undefined;
       }, { timeoutMs, intervalMs: 100 }),
   };

@@ -9,6 +9,7 @@ import { runCommand } from '../../src/cli/run.js';
 import { writeTempFile } from '../helpers/temp-files.js';
 import { repoRoot, waitFor } from './kube.js';
 import { freePort } from '../helpers/free-port.js';
+import { collectJsonLogs } from './operator-process.js';
 
 
 // --- /metrics -----------------------------------------------------------------------------------
@@ -103,32 +104,14 @@ export async function startChild(kubeconfig: string, config: string, extraArgs: 
     ['--import', 'tsx', 'src/cli/bin.ts', 'run', '--kubeconfig', kubeconfig, '--config', config, '--metrics-port', '0', '--health-port', '0', '--log-level', 'info', ...extraArgs],
     { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
   );
-  const logs: Record<string, unknown>[] = [];
-  let pending = '';
-  let rawTail = '';
-  child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (chunk: string) => {
-    pending += chunk;
-    rawTail = (rawTail + chunk).slice(-4000);
-    let nl = pending.indexOf('\n');
-    while (nl >= 0) {
-      const line = pending.slice(0, nl);
-      pending = pending.slice(nl + 1);
-      try {
-        logs.push(JSON.parse(line) as Record<string, unknown>);
-      } catch {
-        logs.push({ msg: line });
-      }
-      nl = pending.indexOf('\n');
-    }
-  });
+  const { logs, tail: rawTail } = collectJsonLogs(child.stderr!);
   const exited = new Promise<number | null>((r) => child.once('exit', (code, signal) => r(code ?? (signal ? -1 : null))));
   let done = false;
   void exited.then(() => (done = true));
   const starting = await waitFor(
     'the child controller to log its ports',
     async () => {
-      if (done) throw new Error(`the controller exited: ${rawTail}`);
+      if (done) throw new Error(`the controller exited: ${rawTail()}`);
       return logs.find((l) => l.msg === 'starting' && typeof l.metricsPort === 'number');
     },
     { timeoutMs: 60_000, intervalMs: 100 },
