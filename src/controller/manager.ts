@@ -51,6 +51,10 @@ export interface ManagerOptions {
 const CRD_RESOURCE: WatchedResource = { name: 'CustomResourceDefinition', plural: 'customresourcedefinitions', namespaced: false, metadataOnly: true };
 const REPORT_RESOURCE: WatchedResource = { name: 'HealthReport', plural: HEALTHREPORT_PLURAL, namespaced: true };
 
+const REDISCOVER_FIRST_DELAY_MS = 250;
+const REDISCOVER_MAX_DELAY_MS = 5_000;
+const REDISCOVER_GIVE_UP_MS = 180_000;
+
 const resourceKey = (apiVersion: string, plural: string): string => `${apiVersion}/${plural}`;
 
 /**
@@ -258,9 +262,55 @@ export class Manager {
 
   private rediscovering: Promise<void> | undefined;
   private rediscoverAgain = false;
+  /** A retry of discovery while a CRD of a kind we read exists but is not served yet. */
+  private rediscoverTimer: NodeJS.Timeout | undefined;
+  private rediscoverRetry: { attempt: number; since: number } | undefined;
+
+  /**
+   * Kinds whose CRD exists (by name, `plural.group`) while discovery serves none of the versions read.
+   * The API server lists a new CRD in discovery some time after its last watch event (Established):
+   * seconds on a loaded server with large schemas, like the Gateway API's. No further CRD event comes,
+   * so without a retry such a kind would stay unwatched until some unrelated CRD changes.
+   */
+  private kindsAwaitingDiscovery(): KindName[] {
+    const crdNames = new Set([...(this.crdInformer?.list() ?? [])].map((crd) => crd.metadata.name));
+    return KIND_NAMES.filter((kind) => {
+      const descriptor = KIND_DESCRIPTORS[kind];
+      if (this.cache.has(kind) || this.servedVariant(descriptor)) return false;
+      return descriptor.variants.some((variant) => variant.group.includes('.') && crdNames.has(`${descriptor.plural}.${variant.group}`));
+    });
+  }
+
+  /** Looks again, backing off from 250 ms to 5 s, for up to 3 minutes after a CRD change. */
+  private retryDiscoveryIfAwaited(): void {
+    if (this.stopping || this.rediscoverTimer) return;
+    const awaited = this.kindsAwaitingDiscovery();
+    if (awaited.length === 0) {
+      this.rediscoverRetry = undefined;
+      return;
+    }
+    const retry = this.rediscoverRetry ?? { attempt: 0, since: Date.now() };
+    this.rediscoverRetry = retry;
+    if (Date.now() - retry.since > REDISCOVER_GIVE_UP_MS) {
+      // A CRD of a version the analyzers do not read (an old Gateway API with v1beta1 only, say): wait for its next change.
+      if (retry.attempt >= 0) this.options.log.warn({ resources: awaited }, 'CRD installed but none of the versions read is served: its analyzers stay dormant');
+      retry.attempt = -1;
+      return;
+    }
+    const delay = Math.min(REDISCOVER_MAX_DELAY_MS, REDISCOVER_FIRST_DELAY_MS * 2 ** retry.attempt);
+    retry.attempt += 1;
+    this.options.log.debug({ resources: awaited, retryInMs: delay }, 'CRD not served yet: discovery again');
+    this.rediscoverTimer = setTimeout(() => {
+      this.rediscoverTimer = undefined;
+      void this.rediscover(false);
+    }, delay);
+    this.rediscoverTimer.unref();
+  }
 
   /** Re-reads discovery after a CRD change and starts or stops the optional kinds' informers. */
-  private rediscover(): Promise<void> {
+  private rediscover(crdChanged = true): Promise<void> {
+    // A CRD event starts a new round of retries; a retry keeps counting its own.
+    if (crdChanged) this.rediscoverRetry = undefined;
     if (this.rediscovering) {
       // A CRD becomes Established (and served) after the event that started this round: look again.
       this.rediscoverAgain = true;
@@ -281,6 +331,7 @@ export class Manager {
         }
       } while (this.rediscoverAgain && !this.stopping);
       this.rediscovering = undefined;
+      this.retryDiscoveryIfAwaited();
     })();
     return this.rediscovering;
   }
@@ -479,6 +530,7 @@ export class Manager {
     if (this.passTimer) clearTimeout(this.passTimer);
     if (this.resyncTimer) clearInterval(this.resyncTimer);
     if (this.recheckTimer) clearTimeout(this.recheckTimer);
+    if (this.rediscoverTimer) clearTimeout(this.rediscoverTimer);
     // In-flight writes finish; then the watches stop.
     await this.queue.shutdown();
     await Promise.all(this.workers);
