@@ -10,7 +10,7 @@ import type { UnparseableObject } from '../model/parse.js';
 import { parseObject } from '../model/parse.js';
 import type { StringPool } from '../model/intern.js';
 import type { KubeGetter, WatchStream } from '../kube/http.js';
-import { KubeRequestError, PARTIAL_METADATA_LIST } from '../kube/http.js';
+import { KubeRequestError, PARTIAL_METADATA_LIST, WatchIdleError } from '../kube/http.js';
 import { listPath } from '../input/live.js';
 
 export type InformerEvent =
@@ -60,11 +60,37 @@ export interface InformerOptions {
   readonly log: Logger;
   readonly pageSize?: number;
   readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
-  /** Server-side watch timeout; the watch is then resumed from the last resourceVersion. */
+  /**
+   * The shortest server-side watch timeout; each watch asks for a random one between this and twice
+   * this (see watchTimeoutSeconds), then resumes from the last resourceVersion.
+   */
   readonly watchTimeoutSeconds?: number;
   readonly forbiddenRetryMs?: number;
   /** Shares the cached objects' short strings with the other informers' (see model/intern.ts). */
   readonly strings?: StringPool;
+}
+
+/**
+ * 30 minutes: the API server's own --min-request-timeout default, the shortest timeout it gives a
+ * watch that names none. Each re-open is a request the API server authenticates, authorizes and
+ * registers a watcher for; at client-go's 5-10 minutes (ours was 270-330 s) our ~31 watches re-opened
+ * ~370 times an hour at rest, at 30-60 minutes ~41 times. Safe for three reasons:
+ * - bookmarks (allowWatchBookmarks; about one a minute, and one just before the timeout) keep our
+ *   resourceVersion current, so a watch re-opened after an hour on a quiet kind resumes instead of
+ *   asking for a compacted revision (410 Gone) and re-listing;
+ * - a dead connection is found by the idle guard of kube/http.ts (no byte for 3 minutes), not by
+ *   the timeout, so a longer timeout does not leave us blind for longer;
+ * - the API server honours the client's timeoutSeconds as given; 30-60 minutes is what it chooses
+ *   itself for a watch without one, so it is within what its operators expect of long requests.
+ */
+export const MIN_WATCH_TIMEOUT_SECONDS = 1800;
+
+/**
+ * A watch's timeoutSeconds: uniform between `minimum` and twice it (as the API server draws its
+ * own), so the watches opened together at start-up re-open at different moments, not in step.
+ */
+export function watchTimeoutSeconds(minimum = MIN_WATCH_TIMEOUT_SECONDS, random: () => number = Math.random): number {
+  return Math.min(2 * minimum - 1, Math.floor(minimum * (1 + random())));
 }
 
 class GoneError extends Error {}
@@ -150,6 +176,13 @@ export class Informer {
           this.options.log.info({ resource: this.kind }, 'resourceVersion too old (410 Gone): re-listing');
           this.options.hooks.onRestart?.(this.kind, 'gone');
           this.resourceVersion = undefined;
+          continue;
+        }
+        if (error instanceof WatchIdleError) {
+          // Most likely a dead connection: a new one at once, from the last resourceVersion. Counted
+          // as a restart (it is one), logged quietly (a server without bookmarks causes it too).
+          this.options.log.info({ resource: this.kind, idleSeconds: Math.round(error.idleMs / 1000) }, 'watch silent (no event or bookmark): re-opening it');
+          this.options.hooks.onRestart?.(this.kind, 'idle');
           continue;
         }
         if (error instanceof KubeRequestError && error.status === 403) {
@@ -272,13 +305,12 @@ export class Informer {
 
   private async watch(): Promise<void> {
     const { api, descriptor, variant, namespace } = this.options;
-    const timeout = this.options.watchTimeoutSeconds ?? 300;
     const query = new URLSearchParams({
       watch: 'true',
+      // Bookmarks are what make long timeouts safe (MIN_WATCH_TIMEOUT_SECONDS) and feed the idle guard.
       allowWatchBookmarks: 'true',
       resourceVersion: this.resourceVersion ?? '',
-      // Jitter spreads the re-watches of many informers.
-      timeoutSeconds: String(Math.round(timeout * (0.9 + Math.random() * 0.2))),
+      timeoutSeconds: String(watchTimeoutSeconds(this.options.watchTimeoutSeconds)),
     });
     const accept = descriptor.metadataOnly ? PARTIAL_METADATA_LIST.replaceAll('PartialObjectMetadataList', 'PartialObjectMetadata') : 'application/json';
     let gone = false;
