@@ -86,6 +86,18 @@ export interface InformerOptions {
 export const MIN_WATCH_TIMEOUT_SECONDS = 1800;
 
 /**
+ * For a resource whose watches bring no bookmarks (the API server's watch cache does not serve it:
+ * Events, by default): client-go's reflector range, 5 to 10 minutes, with an idle guard one minute
+ * past the timeout (silence is normal there, so only the timeout tells a dead connection). Shorter
+ * than 30 minutes because without bookmarks nothing else bounds how long a dead connection goes
+ * unnoticed. A quiet watch of such a kind can still resume from a compacted resourceVersion (410
+ * Gone) and re-list it, as it did before; for Events that list is short when they are quiet, since
+ * Events expire after an hour (the API server's --event-ttl).
+ */
+export const NO_BOOKMARK_MIN_WATCH_TIMEOUT_SECONDS = 300;
+const NO_BOOKMARK_IDLE_SLACK_MS = 60_000;
+
+/**
  * A watch's timeoutSeconds: uniform between `minimum` and twice it (as the API server draws its
  * own), so the watches opened together at start-up re-open at different moments, not in step.
  */
@@ -111,6 +123,8 @@ export class Informer {
   private wake: (() => void) | undefined;
   private stateValue: InformerState = 'starting';
   private loop: Promise<void> | undefined;
+  /** Whether the API server sends this resource's watches bookmarks: unknown until one arrives or the idle guard fires without one. */
+  private bookmarks: 'unknown' | 'yes' | 'no' = 'unknown';
 
   constructor(private readonly options: InformerOptions) {
     this.kind = options.descriptor.name;
@@ -179,8 +193,14 @@ export class Informer {
           continue;
         }
         if (error instanceof WatchIdleError) {
-          // Most likely a dead connection: a new one at once, from the last resourceVersion. Counted
-          // as a restart (it is one), logged quietly (a server without bookmarks causes it too).
+          // A new connection at once, from the last resourceVersion.
+          if (this.bookmarks !== 'yes') {
+            // Never a bookmark: the API server sends none for this resource, silence is normal.
+            if (this.bookmarks === 'unknown') this.options.log.info({ resource: this.kind }, 'the API server sends no watch bookmarks for this resource (not in its watch cache): watching it with 5-10 minute timeouts');
+            this.bookmarks = 'no';
+            continue;
+          }
+          // Bookmarks stopped: most likely a dead connection. A restart, counted.
           this.options.log.info({ resource: this.kind, idleSeconds: Math.round(error.idleMs / 1000) }, 'watch silent (no event or bookmark): re-opening it');
           this.options.hooks.onRestart?.(this.kind, 'idle');
           continue;
@@ -305,12 +325,14 @@ export class Informer {
 
   private async watch(): Promise<void> {
     const { api, descriptor, variant, namespace } = this.options;
+    const withoutBookmarks = this.bookmarks === 'no';
+    const timeoutSeconds = withoutBookmarks ? watchTimeoutSeconds(NO_BOOKMARK_MIN_WATCH_TIMEOUT_SECONDS) : watchTimeoutSeconds(this.options.watchTimeoutSeconds);
     const query = new URLSearchParams({
       watch: 'true',
       // Bookmarks are what make long timeouts safe (MIN_WATCH_TIMEOUT_SECONDS) and feed the idle guard.
       allowWatchBookmarks: 'true',
       resourceVersion: this.resourceVersion ?? '',
-      timeoutSeconds: String(watchTimeoutSeconds(this.options.watchTimeoutSeconds)),
+      timeoutSeconds: String(timeoutSeconds),
     });
     const accept = descriptor.metadataOnly ? PARTIAL_METADATA_LIST.replaceAll('PartialObjectMetadataList', 'PartialObjectMetadata') : 'application/json';
     let gone = false;
@@ -336,6 +358,7 @@ export class Informer {
           this.emit(this.apply(object, true));
           break;
         case 'BOOKMARK':
+          this.bookmarks = 'yes';
           break;
         case 'ERROR': {
           const code = isRecord(object) ? object.code : undefined;
@@ -346,7 +369,7 @@ export class Informer {
         }
       }
       if (rv) this.resourceVersion = rv;
-    });
+    }, withoutBookmarks ? { idleTimeoutMs: timeoutSeconds * 1000 + NO_BOOKMARK_IDLE_SLACK_MS } : {});
     this.current = stream;
     await stream.done;
     if (gone) throw new GoneError('410 Gone');

@@ -23,8 +23,13 @@ export interface KubeGetter {
   /** A write (POST, PUT, PATCH, DELETE) with a JSON body; the answer parsed. */
   send(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body: unknown, contentType?: string): Promise<unknown>;
   /** A long-lived GET (a watch): lines of the body as they arrive. */
-  stream(path: string, accept: string, onLine: (line: string) => void): WatchStream;
+  stream(path: string, accept: string, onLine: (line: string) => void, options?: WatchStreamOptions): WatchStream;
   readonly server: string;
+}
+
+export interface WatchStreamOptions {
+  /** The idle guard of this watch (WATCH_IDLE_TIMEOUT_MS by default). */
+  readonly idleTimeoutMs?: number;
 }
 
 export interface WatchStream {
@@ -56,9 +61,9 @@ export function readVerb(path: string): RequestVerb {
  * watch that asked for bookmarks and has a timeout one BOOKMARK about every minute (and one 2 s
  * before its timeout; measured on the local v1.36 API server: every 60-61 s on a quiet resource),
  * so 3 minutes is three missed bookmarks. It is independent of the watch's timeoutSeconds (30 to
- * 60 minutes, controller/informer.ts): the timeout is the server's to keep, this guard is ours. On
- * an API server that sends no bookmarks (watch cache disabled) a quiet watch is re-opened every 3
- * minutes, from its last resourceVersion.
+ * 60 minutes, controller/informer.ts): the timeout is the server's to keep, this guard is ours.
+ * A resource the watch cache does not serve (Events, by default) gets no bookmarks: the informer
+ * then gives its watches a longer guard of their own (WatchStreamOptions).
  */
 export const WATCH_IDLE_TIMEOUT_MS = 3 * 60_000;
 
@@ -128,13 +133,13 @@ export function kubeGetter(connection: KubeConnection, timeoutMs = 30_000, gette
     return new KubeRequestError(status, path, reason, method);
   }
 
-  function stream(path: string, accept: string, onLine: (line: string) => void): WatchStream {
+  function stream(path: string, accept: string, onLine: (line: string) => void, streamOptions: WatchStreamOptions = {}): WatchStream {
     let request: http.ClientRequest | undefined;
     let aborted = false;
     const done = (async () => {
       // The socket timeout is the idle guard (see WATCH_IDLE_TIMEOUT_MS): it fires after that long
       // without a byte, however long the watch's own timeoutSeconds.
-      const idleMs = getterOptions.watchIdleTimeoutMs ?? WATCH_IDLE_TIMEOUT_MS;
+      const idleMs = streamOptions.idleTimeoutMs ?? getterOptions.watchIdleTimeoutMs ?? WATCH_IDLE_TIMEOUT_MS;
       const options = await requestOptions(path, accept, idleMs);
       if (aborted) return;
       getterOptions.onRequest?.('watch');

@@ -138,5 +138,25 @@ describe('informer watch requests', () => {
     expect(elapsed).toBeLessThan(3_000);
     expect(watches[1]!.get('resourceVersion')).toBe('15');
     expect(restarts).toEqual(['idle']);
+    // Bookmarks came: still a long watch.
+    expect(Number(watches[1]!.get('timeoutSeconds'))).toBeGreaterThanOrEqual(1800);
+  });
+
+  it('watches a resource that brings no bookmarks (not in the watch cache, like Events) with 5-10 minute timeouts, without counting restarts', async () => {
+    const restarts: string[] = [];
+    const { watches, api } = await apiServer((res, index) => {
+      // An event, then silence, and never a bookmark.
+      if (index === 0) res.write(`${JSON.stringify({ type: 'ADDED', object: { kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'a', namespace: 'shop', resourceVersion: '12' } } })}\n`);
+    });
+    start(api, restarts);
+    await waitUntil('the silent watch to be re-opened', () => watches.length === 2);
+    expect(watches[1]!.get('resourceVersion')).toBe('12');
+    const timeout = Number(watches[1]!.get('timeoutSeconds'));
+    expect(timeout).toBeGreaterThanOrEqual(300);
+    expect(timeout).toBeLessThan(600);
+    // Its idle guard is now past that timeout: no third watch soon after.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(watches).toHaveLength(2);
+    expect(restarts).toEqual([]);
   });
 });
