@@ -12,6 +12,8 @@ export interface ScenarioShape {
 }
 
 export const FULL_SHAPE: ScenarioShape = { namespaces: 200, deploymentsPerNamespace: 10, replicas: 5 };
+/** 50,000 pods: 5x the full scenario in the same 200 namespaces (the scale of issue 12). */
+export const LARGE_SHAPE: ScenarioShape = { namespaces: 200, deploymentsPerNamespace: 50, replicas: 5 };
 export const SCENARIO_ANNOTATION = 'e2e.sre.otomi.io/scenario';
 export const NAMESPACE_PREFIX = 'bench-';
 
