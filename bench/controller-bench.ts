@@ -125,9 +125,20 @@ async function waitSettled(expectedPods: number, expectedServices: number): Prom
   let stableSince: number | undefined;
   let last = '';
   for (;;) {
-    const [pods, unbound, slices] = await Promise.all([count('/api/v1/pods'), count('/api/v1/pods?fieldSelector=spec.nodeName%3D'), count('/apis/discovery.k8s.io/v1/endpointslices')]);
-    const state = `pods ${pods}/${expectedPods}, unbound ${unbound}, endpointslices ${slices}/${expectedServices}+`;
-    if (state !== last) log(state);
+    const [pods, unbound, pending, slices] = await Promise.all([
+      count('/api/v1/pods'),
+      count('/api/v1/pods?fieldSelector=spec.nodeName%3D'),
+      count('/api/v1/pods?fieldSelector=status.phase%3DPending'),
+      count('/apis/discovery.k8s.io/v1/endpointslices'),
+    ]);
+    const state = `pods ${pods}/${expectedPods}, unbound ${unbound}, pending ${pending}, endpointslices ${slices}/${expectedServices}+`;
+    // Settled: every pod bound and the count of pending ones (kwok plays its stages after binding;
+    // image pulls stay Pending) unchanged for 20 s, else the expected reports (computed from one
+    // LIST) would name Services whose pods are not ready *yet*, and never be complete.
+    if (state !== last) {
+      log(state);
+      stableSince = undefined;
+    }
     last = state;
     if (pods >= expectedPods && unbound <= UNBOUND_PODS && slices >= expectedServices) {
       stableSince ??= performance.now();
