@@ -28,7 +28,7 @@ import type { KubeGetter } from '../src/kube/http.js';
 import { parseStoredReport } from '../src/report/healthreport.js';
 import { refKey } from '../src/report/report.js';
 import { AuditLog, bytesServed, idleByteRate } from './peers/apiserver-load.js';
-import { FULL_SHAPE, LARGE_SHAPE, appName, brokenScenario, namespaceName, populate, serviceBody, totals } from './controller-scenario.js';
+import { FULL_SHAPE, LARGE_SHAPE, appName, countObjects, brokenScenario, namespaceName, populate, serviceBody, totals } from './controller-scenario.js';
 import type { ScenarioShape } from './controller-scenario.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -96,10 +96,7 @@ function quantile(values: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN;
 }
 
-async function count(path: string): Promise<number> {
-  const page = (await api.getJson(`${path}${path.includes('?') ? '&' : '?'}limit=1`)) as { items?: unknown[]; metadata?: { remainingItemCount?: number } };
-  return (page.items?.length ?? 0) + (page.metadata?.remainingItemCount ?? 0);
-}
+const count = (path: string): Promise<number> => countObjects(api, path);
 
 async function ensure(path: string, body: unknown): Promise<void> {
   try {

@@ -18,7 +18,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { loadLiveSnapshot } from '../../src/input/live.js';
 import { KubeRequestError, connectionFromKubeConfig, kubeGetter } from '../../src/kube/http.js';
 import type { KubeGetter } from '../../src/kube/http.js';
-import { FULL_SHAPE, LARGE_SHAPE, populate, serviceBody, totals } from '../controller-scenario.js';
+import { FULL_SHAPE, LARGE_SHAPE, countObjects, populate, serviceBody, totals } from '../controller-scenario.js';
 import { AuditLog, idleByteRate, measureBytes } from './apiserver-load.js';
 import { BREAKAGE_TYPES, EXTRA_PODS, EXTRA_UNBOUND_PODS, breakages, extraNamespace, lookAlikes, populateExtras } from './scenario.js';
 import type { Breakage, ObjectRef } from './scenario.js';
@@ -61,10 +61,7 @@ function getter(kubeconfig: string): KubeGetter {
 const admin = getter(args.kubeconfig);
 const audit = new AuditLog(AUDIT_LOG);
 
-async function count(path: string): Promise<number> {
-  const page = (await admin.getJson(`${path}${path.includes('?') ? '&' : '?'}limit=1`)) as { items?: unknown[]; metadata?: { remainingItemCount?: number } };
-  return (page.items?.length ?? 0) + (page.metadata?.remainingItemCount ?? 0);
-}
+const count = (path: string): Promise<number> => countObjects(admin, path);
 
 /** Every pod bound (but the unschedulable ones), and one failed Job of each failing CronJob. */
 async function waitSettled(expectedPods: number): Promise<void> {
