@@ -232,6 +232,9 @@ export class LeaderElector {
 
   private async tryAcquireOrRenew(): Promise<void> {
     this.lastAttemptFailed = false;
+    // Set again by a successful read; after a failed one the next poll is a retry period away, not
+    // at an expiry already past (which would retry at once, in a loop, while the API is down).
+    this.waitingUntil = undefined;
     try {
       // A request that hangs must not stall election: the next try starts after the timeout.
       await this.withTimeout(this.claim(this.clock.now()), this.renewDeadlineMs);

@@ -299,6 +299,33 @@ describe('leader elector', () => {
     }
   });
 
+  it('polls no faster than every retry period while the API fails, even past the expiry it waited for', async () => {
+    const clock = new ManualClock(T0);
+    const store = new FakeLeaseStore();
+    const log: string[] = [];
+    const a = replica('a', store, clock, log);
+    a.elector.start();
+    await run(clock, 100);
+    let bReachable = true;
+    let failedPolls = 0;
+    const healthy = store.client('b');
+    const client: LeaseClient = {
+      get: () => (bReachable ? healthy.get() : Promise.reject(new Error(`connect ECONNREFUSED (${(failedPolls += 1)})`))),
+      create: (record) => healthy.create(record),
+      update: (record, rv) => healthy.update(record, rv),
+    };
+    const b = new LeaderElector({ identity: 'b', client, clock, random: () => 0, onStartedLeading: () => undefined, onStoppedLeading: () => undefined });
+    b.start();
+    await run(clock, RETRY);
+    // b waits for an expiry LEASE after its last read; the API then fails for b past that moment.
+    bReachable = false;
+    await run(clock, LEASE + 10 * RETRY);
+    expect(failedPolls).toBeLessThanOrEqual(Math.ceil((LEASE + 10 * RETRY) / RETRY) + 1);
+    expect(failedPolls).toBeGreaterThanOrEqual(Math.floor((LEASE + 10 * RETRY) / RETRY) - 1);
+    await a.elector.stop();
+    await b.stop();
+  });
+
   it('keeps leadership through one failed renewal by retrying sooner than a retry period', async () => {
     const clock = new ManualClock(T0);
     const store = new FakeLeaseStore();
