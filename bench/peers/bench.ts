@@ -8,7 +8,8 @@
 // change -> report when they run every 30 s as k8sgpt-operator does. Writes
 // bench/out/peers-results-SCALE.json; bench/peers/write-doc.ts turns the results into docs/benchmarks.md.
 // Usage: node --import tsx bench/peers/bench.ts --kubeconfig FILE [--scale full|large] [--skip-populate]
-//        [--tools healthreport,k8sgpt,popeye] [--loop-changes 3] [--period 30] [--rest-seconds 600] [--skip-controller]
+//        [--tools healthreport,k8sgpt,popeye] [--loop-changes 3] [--period 30] [--rest-seconds 600]
+//        [--skip-controller | --skip-tools]
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -40,6 +41,8 @@ const { values: args } = parseArgs({
     'rest-seconds': { type: 'string', default: '600' },
     'controller-changes': { type: 'string', default: '100' },
     'skip-controller': { type: 'boolean', default: false },
+    /** Only the controller's part, added to the results file of an earlier run (the one-shot tools and loops kept). */
+    'skip-tools': { type: 'boolean', default: false },
   },
 });
 
@@ -141,8 +144,18 @@ interface ToolSpec {
   readonly okExit: readonly number[];
 }
 
-/** k8sgpt's analyzers that apply here: its default ones plus every optional one but Log (kwok serves no logs). */
-const K8SGPT_FILTERS = (process.env.K8SGPT_FILTERS ?? '').split(',').filter(Boolean);
+/**
+ * k8sgpt's analyzers (`k8sgpt filters list` of v0.4.36) that apply here: its 14 active ones and the
+ * optional HPA, PDB, NetworkPolicy, Storage and Security. Left out: Log (it reads every pod's log;
+ * kwok serves none), the Gateway API ones (no Gateway API CRDs on this cluster: they only error), and
+ * the OLM ones (Subscription, InstallPlan, CatalogSource, ClusterServiceVersion, OperatorGroup,
+ * ClusterExtension, ClusterCatalog: no OLM here).
+ */
+const K8SGPT_FILTERS = [
+  'Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Service', 'Ingress', 'PersistentVolumeClaim', 'Node',
+  'ConfigMap', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration',
+  'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'NetworkPolicy', 'Storage', 'Security',
+];
 
 const TOOL_SPECS: Record<string, ToolSpec> = {
   healthreport: {
@@ -157,7 +170,7 @@ const TOOL_SPECS: Record<string, ToolSpec> = {
     user: 'bench-k8sgpt',
     command: (kubeconfig) => ({
       command: join(TOOLS_BIN, 'k8sgpt'),
-      args: ['analyze', '--kubeconfig', kubeconfig, '-o', 'json', ...(K8SGPT_FILTERS.length ? ['--filter', K8SGPT_FILTERS.join(',')] : [])],
+      args: ['analyze', '--kubeconfig', kubeconfig, '-o', 'json', '--filter', K8SGPT_FILTERS.join(',')],
       // Its config file (filters, no AI backend) in a home of its own.
       env: { ...process.env, HOME: join(OUT, 'k8sgpt-home'), XDG_CONFIG_HOME: join(OUT, 'k8sgpt-home', '.config') },
     }),
@@ -231,7 +244,10 @@ async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   const total = totals(shape);
   const all = breakages(shape);
+  const file = join(OUT, `peers-results-${args.scale}.json`);
+  const earlier = args['skip-tools'] && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
   const results: Record<string, unknown> = {
+    ...earlier,
     date: new Date().toISOString(),
     scale: { ...total, pods: total.pods + EXTRA_PODS, breakages: all.length },
     machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
@@ -251,6 +267,16 @@ async function main(): Promise<void> {
   const nodes = await count('/api/v1/nodes');
   results.nodes = nodes;
 
+  const healthyClusterScoped = lookAlikes().filter((r) => !r.namespace);
+  if (!args['skip-tools']) await runTools(results, all, healthyClusterScoped);
+  // The controller: first reports vs LIST, change -> report, at rest — with leader election on, as its own user.
+  if (!args['skip-controller']) await runController(results, all, healthyClusterScoped);
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  log(`results: ${file}`);
+}
+
+async function runTools(results: Record<string, unknown>, all: readonly Breakage[], healthyClusterScoped: readonly ObjectRef[]): Promise<void> {
+  const file = join(OUT, `peers-results-${args.scale}.json`);
   // The bare LIST of every kind the controller reads, as a user of its own (requests and bytes).
   const listConfig = toolKubeconfig(CLUSTER_DIR, 'list');
   const listApi = getter(listConfig);
@@ -262,7 +288,6 @@ async function main(): Promise<void> {
   log(`bare LIST: ${round(list.seconds, 2)} s, ${JSON.stringify(results.bareList)}`);
 
   // One-shot runs, one tool at a time, each after an idle measurement.
-  const healthyClusterScoped = lookAlikes().filter((r) => !r.namespace);
   const oneShot: Record<string, unknown> = {};
   for (const tool of TOOLS) {
     const spec = TOOL_SPECS[tool];
@@ -287,7 +312,7 @@ async function main(): Promise<void> {
     log(`${spec.name}: ${round(result.run.wallS, 2)} s, ${requests.total} requests, ${round(bytes / 2 ** 20)} MiB, RSS ${round(result.run.maxRssMiB)} MiB; ${scored.breakageTypesReported}/${Object.keys(BREAKAGE_TYPES).length} types, ${scored.instancesReported}/${scored.instances} instances; noise ${scored.noiseObjects} objects`);
   }
   results.oneShot = oneShot;
-  writeFileSync(join(OUT, `peers-results-${args.scale}.json`), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 
   // The peers' 30 s loop (k8sgpt-operator's default period), change -> report.
   const loops: Record<string, unknown> = {};
@@ -298,10 +323,11 @@ async function main(): Promise<void> {
     loops[tool] = { periodSeconds: PERIOD_S, latenciesSeconds: latenciesS.map((l) => round(l, 1)), runSeconds: runSeconds.map((r) => round(r, 1)) };
   }
   results.loop = loops;
-  writeFileSync(join(OUT, `peers-results-${args.scale}.json`), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+}
 
-  // The controller: first reports vs LIST, change -> report, at rest — with leader election on, as its own user.
-  if (!args['skip-controller']) {
+async function runController(results: Record<string, unknown>, all: readonly Breakage[], healthyClusterScoped: readonly ObjectRef[]): Promise<void> {
+  {
     const controllerConfig = toolKubeconfig(CLUSTER_DIR, 'healthreport');
     const tag = `peers-${args.scale}`;
     const code = await runChild(process.execPath, [
@@ -318,9 +344,6 @@ async function main(): Promise<void> {
     const findings = healthreportFindings(JSON.stringify({ findings: stored.items.flatMap((r) => (r.status?.findings ?? []).map((f) => ({ ...f, subject: r.spec.subject }))) }));
     results.controllerCoverage = score(findings, all, healthyClusterScoped);
   }
-  const file = join(OUT, `peers-results-${args.scale}.json`);
-  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-  log(`results: ${file}`);
 }
 
 await main();
