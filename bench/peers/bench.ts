@@ -113,15 +113,16 @@ function score(findings: readonly Finding[], all: readonly Breakage[], healthyCl
   }
   // A finding that explains no breakage, on an object of the scenario (its namespaces, its cluster-scoped look-alikes), is noise.
   const healthyKeys = new Set(healthyClusterScoped.map(key));
+  const consequences = new Set(all.flatMap((b) => (b.related ?? []).map(key)));
   const inScenario = (f: Finding) => (f.namespace ? f.namespace.startsWith('bench-') : healthyKeys.has(key(f)));
-  const noise = findings.filter((f) => f.level !== 'info' && !explained.has(f) && inScenario(f));
+  const noise = findings.filter((f) => f.level !== 'info' && !explained.has(f) && !consequences.has(key(f)) && inScenario(f));
   const noisyObjects = new Set(noise.map(key));
   const byText = new Map<string, number>();
   for (const f of noise) {
     const text = f.text.replace(/\b(bench-[\w-]+|app-\d+[\w-]*|[a-z]+-[a-z0-9]{5,10}(-[a-z0-9]{5})?)\b/g, '…').slice(0, 120);
     byText.set(text, (byText.get(text) ?? 0) + 1);
   }
-  const elsewhere = findings.filter((f) => f.level !== 'info' && !explained.has(f) && !inScenario(f));
+  const elsewhere = findings.filter((f) => f.level !== 'info' && !explained.has(f) && !consequences.has(key(f)) && !inScenario(f));
   return {
     coverage,
     breakageTypesReported: Object.values(coverage).filter((r) => r.reported > 0).length,
@@ -161,7 +162,7 @@ const TOOL_SPECS: Record<string, ToolSpec> = {
   healthreport: {
     name: 'healthreport analyze',
     user: 'bench-healthreport-analyze',
-    command: (kubeconfig) => ({ command: process.execPath, args: [join(ROOT, 'dist/src/cli/bin.js'), 'analyze', '--kubeconfig', kubeconfig, '-o', 'json', '--fail-on', 'none'] }),
+    command: (kubeconfig) => ({ command: process.execPath, args: [join(ROOT, 'dist/src/cli/bin.js'), 'analyze', '--kubeconfig', kubeconfig, '--config', join(ROOT, 'bench/peers/healthreport-analysis.yaml'), '-o', 'json', '--fail-on', 'none'] }),
     parse: healthreportFindings,
     okExit: [0],
   },

@@ -34,6 +34,8 @@ export interface Breakage {
   /** Kinds a finding may name to count as reporting it; `prefix`: names starting with `name-` too (pods, ReplicaSets, Jobs). */
   readonly kinds: readonly string[];
   readonly prefix: boolean;
+  /** Objects that suffer from it without carrying it (the Service in front of crash-looping pods): a finding there is neither coverage nor noise. */
+  readonly related?: readonly ObjectRef[];
 }
 
 export const BREAKAGE_TYPES: Record<string, string> = {
@@ -63,7 +65,8 @@ export function breakages(shape: ScenarioShape): Breakage[] {
       const global = n * shape.deploymentsPerNamespace + d;
       const ref = { namespace: namespaceName(n), name: appName(d) };
       const scenario = brokenScenario(global);
-      if (scenario) out.push({ type: scenario, object: { kind: 'Deployment', ...ref }, kinds: WORKLOAD, prefix: true });
+      // The Service of the same name selects these pods: no ready endpoints is their consequence.
+      if (scenario) out.push({ type: scenario, object: { kind: 'Deployment', ...ref }, kinds: WORKLOAD, prefix: true, related: [{ kind: 'Service', ...ref }] });
       if (selectsNothing(global)) out.push({ type: 'service-selects-nothing', object: { kind: 'Service', ...ref }, kinds: ['Service', 'Endpoints', 'EndpointSlice'], prefix: false });
     }
   }
