@@ -9,7 +9,7 @@
 // bench/out/peers-results-SCALE.json; bench/peers/write-doc.ts turns the results into docs/benchmarks.md.
 // Usage: node --import tsx bench/peers/bench.ts --kubeconfig FILE [--scale full|large] [--skip-populate]
 //        [--tools healthreport,k8sgpt,popeye] [--loop-changes 3] [--period 30] [--rest-seconds 600]
-//        [--skip-controller | --skip-tools]
+//        [--phases oneshot,loop,controller]
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -40,9 +40,8 @@ const { values: args } = parseArgs({
     period: { type: 'string', default: '30' },
     'rest-seconds': { type: 'string', default: '600' },
     'controller-changes': { type: 'string', default: '100' },
-    'skip-controller': { type: 'boolean', default: false },
-    /** Only the controller's part, added to the results file of an earlier run (the one-shot tools and loops kept). */
-    'skip-tools': { type: 'boolean', default: false },
+    /** Which parts to measure; the others are kept from the results file of an earlier run. */
+    phases: { type: 'string', default: 'oneshot,loop,controller' },
   },
 });
 
@@ -51,6 +50,7 @@ const CLUSTER_DIR = dirname(args.kubeconfig);
 const AUDIT_LOG = join(CLUSTER_DIR, 'audit.log');
 const PERIOD_S = Number(args.period);
 const TOOLS = args.tools.split(',').filter(Boolean);
+const PHASES = new Set(args.phases.split(',').filter(Boolean));
 
 const log = (message: string): void => console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -246,7 +246,7 @@ async function main(): Promise<void> {
   const total = totals(shape);
   const all = breakages(shape);
   const file = join(OUT, `peers-results-${args.scale}.json`);
-  const earlier = args['skip-tools'] && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+  const earlier = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
   const results: Record<string, unknown> = {
     ...earlier,
     date: new Date().toISOString(),
@@ -269,14 +269,15 @@ async function main(): Promise<void> {
   results.nodes = nodes;
 
   const healthyClusterScoped = lookAlikes().filter((r) => !r.namespace);
-  if (!args['skip-tools']) await runTools(results, all, healthyClusterScoped);
+  if (PHASES.has('oneshot')) await runOneShots(results, all, healthyClusterScoped);
+  if (PHASES.has('loop')) await runLoops(results);
   // The controller: first reports vs LIST, change -> report, at rest — with leader election on, as its own user.
-  if (!args['skip-controller']) await runController(results, all, healthyClusterScoped);
+  if (PHASES.has('controller')) await runController(results, all, healthyClusterScoped);
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   log(`results: ${file}`);
 }
 
-async function runTools(results: Record<string, unknown>, all: readonly Breakage[], healthyClusterScoped: readonly ObjectRef[]): Promise<void> {
+async function runOneShots(results: Record<string, unknown>, all: readonly Breakage[], healthyClusterScoped: readonly ObjectRef[]): Promise<void> {
   const file = join(OUT, `peers-results-${args.scale}.json`);
   // The bare LIST of every kind the controller reads, as a user of its own (requests and bytes).
   const listConfig = toolKubeconfig(CLUSTER_DIR, 'list');
@@ -312,9 +313,12 @@ async function runTools(results: Record<string, unknown>, all: readonly Breakage
     };
     log(`${spec.name}: ${round(result.run.wallS, 2)} s, ${requests.total} requests, ${round(bytes / 2 ** 20)} MiB, RSS ${round(result.run.maxRssMiB)} MiB; ${scored.breakageTypesReported}/${Object.keys(BREAKAGE_TYPES).length} types, ${scored.instancesReported}/${scored.instances} instances; noise ${scored.noiseObjects} objects`);
   }
-  results.oneShot = oneShot;
+  results.oneShot = { ...(results.oneShot as object | undefined), ...oneShot };
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+}
 
+async function runLoops(results: Record<string, unknown>): Promise<void> {
+  const file = join(OUT, `peers-results-${args.scale}.json`);
   // The peers' 30 s loop (k8sgpt-operator's default period), change -> report.
   const loops: Record<string, unknown> = {};
   for (const tool of TOOLS.filter((t) => t !== 'healthreport')) {
@@ -323,28 +327,26 @@ async function runTools(results: Record<string, unknown>, all: readonly Breakage
     const { latenciesS, runSeconds } = await loopLatency(spec, kubeconfig, Number(args['loop-changes']));
     loops[tool] = { periodSeconds: PERIOD_S, latenciesSeconds: latenciesS.map((l) => round(l, 1)), runSeconds: runSeconds.map((r) => round(r, 1)) };
   }
-  results.loop = loops;
+  results.loop = { ...(results.loop as object | undefined), ...loops };
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 }
 
 async function runController(results: Record<string, unknown>, all: readonly Breakage[], healthyClusterScoped: readonly ObjectRef[]): Promise<void> {
-  {
-    const controllerConfig = toolKubeconfig(CLUSTER_DIR, 'healthreport');
-    const tag = `peers-${args.scale}`;
-    const code = await runChild(process.execPath, [
-      '--import', 'tsx', join(ROOT, 'bench/controller-bench.ts'),
-      '--kubeconfig', args.kubeconfig, '--controller-kubeconfig', controllerConfig, '--skip-populate', '--leader-elect',
-      '--unbound-pods', String(EXTRA_UNBOUND_PODS), '--audit-log', AUDIT_LOG, '--audit-user', 'bench-healthreport',
-      '--changes', args['controller-changes'], '--quiet-seconds', args['rest-seconds'], '--tag', tag,
-      '--scale', args.scale,
-    ]);
-    if (code !== 0) throw new Error(`controller-bench exited ${code}`);
-    results.controller = JSON.parse(readFileSync(join(OUT, `controller-results-${tag}.json`), 'utf8'));
-    // Its coverage, from the HealthReports it wrote.
-    const stored = (await admin.getJson('/apis/sre.otomi.io/v1alpha1/healthreports')) as { items: { spec: { subject: { kind: string; namespace?: string; name: string } }; status?: { findings?: { check: string; severity: string; message: string; object?: { kind: string; namespace?: string; name: string } }[] } }[] };
-    const findings = healthreportFindings(JSON.stringify({ findings: stored.items.flatMap((r) => (r.status?.findings ?? []).map((f) => ({ ...f, subject: r.spec.subject }))) }));
-    results.controllerCoverage = score(findings, all, healthyClusterScoped);
-  }
+  const controllerConfig = toolKubeconfig(CLUSTER_DIR, 'healthreport');
+  const tag = `peers-${args.scale}`;
+  const code = await runChild(process.execPath, [
+    '--import', 'tsx', join(ROOT, 'bench/controller-bench.ts'),
+    '--kubeconfig', args.kubeconfig, '--controller-kubeconfig', controllerConfig, '--skip-populate', '--leader-elect',
+    '--unbound-pods', String(EXTRA_UNBOUND_PODS), '--audit-log', AUDIT_LOG, '--audit-user', 'bench-healthreport',
+    '--changes', args['controller-changes'], '--quiet-seconds', args['rest-seconds'], '--tag', tag,
+    '--scale', args.scale,
+  ]);
+  if (code !== 0) throw new Error(`controller-bench exited ${code}`);
+  results.controller = JSON.parse(readFileSync(join(OUT, `controller-results-${tag}.json`), 'utf8'));
+  // Its coverage, from the HealthReports it wrote.
+  const stored = (await admin.getJson('/apis/sre.otomi.io/v1alpha1/healthreports')) as { items: { spec: { subject: { kind: string; namespace?: string; name: string } }; status?: { findings?: { check: string; severity: string; message: string; object?: { kind: string; namespace?: string; name: string } }[] } }[] };
+  const findings = healthreportFindings(JSON.stringify({ findings: stored.items.flatMap((r) => (r.status?.findings ?? []).map((f) => ({ ...f, subject: r.spec.subject }))) }));
+  results.controllerCoverage = score(findings, all, healthyClusterScoped);
 }
 
 await main();
