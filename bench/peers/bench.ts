@@ -197,9 +197,10 @@ async function runTool(spec: ToolSpec, kubeconfig: string): Promise<{ run: ToolR
 }
 
 /** k8sgpt-operator's loop, simulated: the tool every PERIOD_S (start to start; back to back when a run is longer), a broken Service created at a random moment; time from the change to the end of the first run that reports it. */
-async function loopLatency(spec: ToolSpec, kubeconfig: string, changes: number): Promise<{ latenciesS: number[]; runSeconds: number[] }> {
+async function loopLatency(spec: ToolSpec, kubeconfig: string, changes: number): Promise<{ latenciesS: number[]; runSeconds: number[]; runRssMiB: number[] }> {
   const latenciesS: number[] = [];
   const runSeconds: number[] = [];
+  const runRssMiB: number[] = [];
   const ns = extraNamespace(1);
   for (let i = 0; i < changes; i += 1) {
     const name = `loop-probe-${spec.user.replace('bench-', '')}-${i}`;
@@ -211,9 +212,10 @@ async function loopLatency(spec: ToolSpec, kubeconfig: string, changes: number):
     })();
     for (;;) {
       const started = performance.now();
-      const { findings } = await runTool(spec, kubeconfig);
+      const { run, findings } = await runTool(spec, kubeconfig);
       const ended = performance.now();
       runSeconds.push((ended - started) / 1000);
+      runRssMiB.push(run.maxRssMiB);
       if (changedAt !== undefined && findings.some((f) => f.kind === 'Service' && f.namespace === ns && f.name === name && f.level !== 'info')) {
         latenciesS.push((ended - changedAt) / 1000);
         break;
@@ -231,7 +233,7 @@ async function loopLatency(spec: ToolSpec, kubeconfig: string, changes: number):
     });
     log(`${spec.name}: change ${i + 1}/${changes} reported after ${latenciesS.at(-1)?.toFixed(1) ?? '-'} s`);
   }
-  return { latenciesS, runSeconds };
+  return { latenciesS, runSeconds, runRssMiB };
 }
 
 function runChild(command: string, argv: string[]): Promise<number> {
@@ -347,8 +349,8 @@ async function runLoops(results: Record<string, unknown>): Promise<void> {
       log(`${spec.name}: one run takes ${round(oneShotS)} s, so change -> report is ${round(oneShotS)}-${round(worstS)} s (derived, not looped: over --loop-budget-seconds)`);
       continue;
     }
-    const { latenciesS, runSeconds } = await loopLatency(spec, kubeconfig, Number(args['loop-changes']));
-    loops[tool] = { periodSeconds: PERIOD_S, latenciesSeconds: latenciesS.map((l) => round(l, 1)), runSeconds: runSeconds.map((r) => round(r, 1)) };
+    const { latenciesS, runSeconds, runRssMiB } = await loopLatency(spec, kubeconfig, Number(args['loop-changes']));
+    loops[tool] = { periodSeconds: PERIOD_S, latenciesSeconds: latenciesS.map((l) => round(l, 1)), runSeconds: runSeconds.map((r) => round(r, 1)), runPeakRssMiB: runRssMiB.map((r) => round(r)) };
   }
   results.loop = { ...(results.loop as object | undefined), ...loops };
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
