@@ -1,7 +1,9 @@
 // Generates a synthetic cluster dump for the analysis benchmark: N pods across namespaces, with the
 // Deployments, ReplicaSets, Services, EndpointSlices, events and nodes a real cluster would have, and
 // a few percent broken in assorted ways (crash loops, OOM kills, image pulls, pending, not ready).
-import { randomUUID } from 'node:crypto';
+// Deterministic: the same shape gives the same bytes (uids count up), so runs compare like with like.
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 export interface DumpShape {
   readonly pods: number;
@@ -24,13 +26,61 @@ function hash(n: number): string {
 type Breakage = 'crashloop' | 'oom' | 'imagepull' | 'pending' | 'notready';
 const BREAKAGES: readonly Breakage[] = ['crashloop', 'oom', 'imagepull', 'pending', 'notready'];
 
+/** A uid of the UUID form, numbered: reproducible dumps, still unique within one. */
+function uidGenerator(): () => string {
+  let n = 0;
+  return () => {
+    n += 1;
+    const hex = n.toString(16).padStart(12, '0');
+    return `00000000-0000-4000-8000-${hex}`;
+  };
+}
+
 export function generateDump(shape: DumpShape = DEFAULT_SHAPE): unknown[] {
-  const items: unknown[] = [];
+  return [...dumpItems(shape)];
+}
+
+/**
+ * Writes the dump as `kubectl get -o json` would (one `List`, indented), item by item: a 150,000-pod
+ * dump is ~1.2 GB, more than one JavaScript string can hold.
+ */
+export function writeDump(shape: DumpShape, file: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const partial = `${file}.partial`;
+  const fd = openSync(partial, 'w');
+  try {
+    writeSync(fd, '{\n  "apiVersion": "v1",\n  "kind": "List",\n  "metadata": {\n    "resourceVersion": ""\n  },\n  "items": [');
+    let first = true;
+    let chunk = '';
+    for (const item of dumpItems(shape)) {
+      chunk += `${first ? '' : ','}\n    ${JSON.stringify(item, null, 2).replace(/\n/g, '\n    ')}`;
+      first = false;
+      if (chunk.length > 1 << 20) {
+        writeSync(fd, chunk);
+        chunk = '';
+      }
+    }
+    writeSync(fd, `${chunk}\n  ]\n}`);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(partial, file);
+}
+
+/** The dump file of a shape under `dir`, written first if it is not there yet. */
+export function ensureDump(shape: DumpShape, dir: string): string {
+  const file = `${dir}/dump-${shape.pods}.json`;
+  if (!existsSync(file)) writeDump(shape, file);
+  return file;
+}
+
+export function* dumpItems(shape: DumpShape = DEFAULT_SHAPE): Generator<unknown> {
+  const nextUid = uidGenerator();
   const { now } = shape;
   for (let n = 0; n < shape.nodes; n += 1) {
-    items.push({
+    yield {
       apiVersion: 'v1', kind: 'Node',
-      metadata: { name: `worker-${n}`, uid: randomUUID(), creationTimestamp: ago(now, 60 * 24 * 30), labels: { 'kubernetes.io/hostname': `worker-${n}`, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'node.kubernetes.io/instance-type': 'm6i.4xlarge' } },
+      metadata: { name: `worker-${n}`, uid: nextUid(), creationTimestamp: ago(now, 60 * 24 * 30), labels: { 'kubernetes.io/hostname': `worker-${n}`, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'node.kubernetes.io/instance-type': 'm6i.4xlarge' } },
       spec: { podCIDR: `10.244.${n}.0/24` },
       status: {
         capacity: { cpu: '16', memory: '64Gi', pods: '250', 'ephemeral-storage': '200Gi' },
@@ -43,12 +93,10 @@ export function generateDump(shape: DumpShape = DEFAULT_SHAPE): unknown[] {
         ],
         nodeInfo: { architecture: 'amd64', operatingSystem: 'linux', kubeletVersion: 'v1.33.4', containerRuntimeVersion: 'containerd://1.7.27' },
       },
-    });
+    };
   }
-  items.push(
-    { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'std', uid: randomUUID(), annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } }, provisioner: 'ebs.csi.aws.com', reclaimPolicy: 'Delete', volumeBindingMode: 'WaitForFirstConsumer' },
-    { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'fast', uid: randomUUID() }, provisioner: 'ebs.csi.aws.com', reclaimPolicy: 'Delete', volumeBindingMode: 'WaitForFirstConsumer' },
-  );
+  yield { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'std', uid: nextUid(), annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } }, provisioner: 'ebs.csi.aws.com', reclaimPolicy: 'Delete', volumeBindingMode: 'WaitForFirstConsumer' };
+  yield { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'fast', uid: nextUid() }, provisioner: 'ebs.csi.aws.com', reclaimPolicy: 'Delete', volumeBindingMode: 'WaitForFirstConsumer' };
 
   const deployments = Math.ceil(shape.pods / shape.podsPerDeployment);
   const perNamespace = Math.ceil(deployments / shape.namespaces);
@@ -56,16 +104,16 @@ export function generateDump(shape: DumpShape = DEFAULT_SHAPE): unknown[] {
   let d = 0;
   for (let ns = 0; ns < shape.namespaces && podCount < shape.pods; ns += 1) {
     const namespace = `team-${ns}`;
-    items.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, uid: randomUUID(), creationTimestamp: ago(now, 86400), labels: { 'kubernetes.io/metadata.name': namespace } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
-    items.push({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace, uid: randomUUID() } });
-    items.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kube-root-ca.crt', namespace, uid: randomUUID() }, data: { 'ca.crt': '-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----\n' } });
+    yield { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, uid: nextUid(), creationTimestamp: ago(now, 86400), labels: { 'kubernetes.io/metadata.name': namespace } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } };
+    yield { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace, uid: nextUid() } };
+    yield { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kube-root-ca.crt', namespace, uid: nextUid() }, data: { 'ca.crt': '-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----\n' } };
     for (let k = 0; k < perNamespace && podCount < shape.pods; k += 1, d += 1) {
       const app = `svc-${k}`;
       const broken: Breakage | undefined = (d * 7919) % 1000 < shape.brokenRatio * 1000 ? BREAKAGES[d % BREAKAGES.length] : undefined;
       const replicas = Math.min(shape.podsPerDeployment, shape.pods - podCount);
       const rsName = `${app}-${hash(d)}`;
-      const depUid = randomUUID();
-      const rsUid = randomUUID();
+      const depUid = nextUid();
+      const rsUid = nextUid();
       const labels = { app, 'app.kubernetes.io/name': app, 'app.kubernetes.io/part-of': namespace };
       const image = broken === 'imagepull' ? `registry.example.com/${namespace}/${app}:does-not-exist` : `registry.example.com/${namespace}/${app}:1.${d % 20}.0`;
       const container = {
@@ -80,7 +128,7 @@ export function generateDump(shape: DumpShape = DEFAULT_SHAPE): unknown[] {
       };
       const podSpec = { containers: [container], restartPolicy: 'Always', terminationGracePeriodSeconds: 30, dnsPolicy: 'ClusterFirst', serviceAccountName: 'default', schedulerName: 'default-scheduler', securityContext: {} };
       const ready = broken === undefined ? replicas : 0;
-      items.push({
+      yield {
         apiVersion: 'apps/v1', kind: 'Deployment',
         metadata: { name: app, namespace, uid: depUid, generation: 2, creationTimestamp: ago(now, 20000), labels, annotations: { 'deployment.kubernetes.io/revision': '2' } },
         spec: { replicas, selector: { matchLabels: { app } }, template: { metadata: { labels }, spec: podSpec }, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } }, progressDeadlineSeconds: 600, revisionHistoryLimit: 10 },
@@ -91,37 +139,36 @@ export function generateDump(shape: DumpShape = DEFAULT_SHAPE): unknown[] {
             { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', lastUpdateTime: ago(now, 19000), lastTransitionTime: ago(now, 20000) },
           ],
         },
-      });
-      items.push({
+      };
+      yield {
         apiVersion: 'apps/v1', kind: 'ReplicaSet',
         metadata: { name: rsName, namespace, uid: rsUid, generation: 1, creationTimestamp: ago(now, 19000), labels: { ...labels, 'pod-template-hash': hash(d) }, annotations: { 'deployment.kubernetes.io/revision': '2' }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: app, uid: depUid, controller: true, blockOwnerDeletion: true }] },
         spec: { replicas, selector: { matchLabels: { app, 'pod-template-hash': hash(d) } }, template: { metadata: { labels: { ...labels, 'pod-template-hash': hash(d) } }, spec: podSpec } },
         status: { replicas, fullyLabeledReplicas: replicas, readyReplicas: ready || undefined, availableReplicas: ready || undefined, observedGeneration: 1 },
-      });
+      };
       const endpoints: unknown[] = [];
       for (let r = 0; r < replicas; r += 1, podCount += 1) {
         const podName = `${rsName}-${hash(d * 100 + r).slice(0, 5)}`;
         const nodeName = broken === 'pending' ? undefined : `worker-${(podCount * 31) % shape.nodes}`;
         const podIP = `10.244.${(podCount * 31) % shape.nodes}.${(podCount % 250) + 2}`;
-        const podUid = randomUUID();
-        items.push(podObject({ namespace, podName, podUid, rsName, rsUid, labels: { ...labels, 'pod-template-hash': hash(d) }, podSpec, nodeName, podIP, broken, now, image }));
+        const podUid = nextUid();
+        yield podObject({ namespace, podName, podUid, rsName, rsUid, labels: { ...labels, 'pod-template-hash': hash(d) }, podSpec, nodeName, podIP, broken, now, image });
         endpoints.push({ addresses: [podIP], conditions: { ready: !broken, serving: !broken, terminating: false }, nodeName, targetRef: { kind: 'Pod', namespace, name: podName, uid: podUid } });
-        if (broken && broken !== 'notready') items.push(...eventsFor(namespace, podName, podUid, broken, now));
+        if (broken && broken !== 'notready') yield* eventsFor(namespace, podName, podUid, broken, now, nextUid);
       }
-      items.push({
+      yield {
         apiVersion: 'v1', kind: 'Service',
-        metadata: { name: app, namespace, uid: randomUUID(), creationTimestamp: ago(now, 20000), labels },
+        metadata: { name: app, namespace, uid: nextUid(), creationTimestamp: ago(now, 20000), labels },
         spec: { type: 'ClusterIP', selector: { app }, ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }], clusterIP: `10.96.${ns}.${k + 10}`, clusterIPs: [`10.96.${ns}.${k + 10}`], sessionAffinity: 'None', ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack', internalTrafficPolicy: 'Cluster' },
         status: { loadBalancer: {} },
-      });
-      items.push({
+      };
+      yield {
         apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
-        metadata: { name: `${app}-${hash(d).slice(0, 5)}`, namespace, uid: randomUUID(), generateName: `${app}-`, labels: { 'kubernetes.io/service-name': app, 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' } },
+        metadata: { name: `${app}-${hash(d).slice(0, 5)}`, namespace, uid: nextUid(), generateName: `${app}-`, labels: { 'kubernetes.io/service-name': app, 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' } },
         addressType: 'IPv4', endpoints, ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
-      });
+      };
     }
   }
-  return items;
 }
 
 interface PodInput {
@@ -170,7 +217,7 @@ function podObject(p: PodInput): unknown {
   };
 }
 
-function eventsFor(namespace: string, podName: string, podUid: string, broken: Breakage, now: string): unknown[] {
+function eventsFor(namespace: string, podName: string, podUid: string, broken: Breakage, now: string, nextUid: () => string): unknown[] {
   const reason = { crashloop: 'BackOff', oom: 'BackOff', imagepull: 'Failed', pending: 'FailedScheduling', notready: 'Unhealthy' }[broken];
   const message = {
     crashloop: `Back-off restarting failed container app in pod ${podName}_${namespace}(${podUid})`,
@@ -181,7 +228,7 @@ function eventsFor(namespace: string, podName: string, podUid: string, broken: B
   }[broken];
   return [{
     apiVersion: 'v1', kind: 'Event',
-    metadata: { name: `${podName}.${hash(podName.length)}`, namespace, uid: randomUUID(), creationTimestamp: ago(now, 600) },
+    metadata: { name: `${podName}.${hash(podName.length)}`, namespace, uid: nextUid(), creationTimestamp: ago(now, 600) },
     involvedObject: { apiVersion: 'v1', kind: 'Pod', name: podName, namespace, uid: podUid, fieldPath: 'spec.containers{app}' },
     reason, message, type: 'Warning', count: 40, firstTimestamp: ago(now, 600), lastTimestamp: ago(now, 1),
     source: { component: broken === 'pending' ? 'default-scheduler' : 'kubelet' }, reportingComponent: broken === 'pending' ? 'default-scheduler' : 'kubelet',
