@@ -1,5 +1,6 @@
 // Benchmark of `healthreport analyze -f` on a synthetic 10,000-pod dump (npm run bench; BENCH_PODS=N
-// for another size, BENCH_COMMAND_RUNS=N for fewer runs of the whole command).
+// for another size, with a node per 200 pods unless BENCH_NODES=N; BENCH_COMMAND_RUNS=N for fewer
+// runs of the whole command).
 // Reports each phase in-process (read+parse, model parse, view, analyzers, report) and the whole
 // command as a user runs it, with its peak memory. Targets: analysis < 1 s, command < 5 s.
 // Each phase gives its wall time and the process's CPU time (all threads, GC helpers included): on
@@ -15,12 +16,12 @@ import { snapshotOf } from '../src/cluster/snapshot.js';
 import { ClusterView } from '../src/cluster/view.js';
 import { loadDumpFiles } from '../src/input/files.js';
 import { buildAnalysisReport } from '../src/report/report.js';
-import { DEFAULT_SHAPE, ensureDump } from './generate-dump.js';
+import { DEFAULT_SHAPE, ensureDump, shapeFor } from './generate-dump.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const OUT = join(ROOT, 'bench', 'out');
 const pods = Number(process.env.BENCH_PODS ?? DEFAULT_SHAPE.pods);
-const shape = { ...DEFAULT_SHAPE, pods };
+const shape = shapeFor(pods, process.env.BENCH_NODES ? Number(process.env.BENCH_NODES) : undefined);
 const commandRunCount = Number(process.env.BENCH_COMMAND_RUNS ?? 3);
 const now = Date.parse(shape.now);
 
@@ -102,7 +103,7 @@ for (let i = 0; i < commandRunCount; i += 1) {
 const results = {
   date: new Date().toISOString(),
   node: process.version,
-  dump: { file: dumpFile, objects: objects.length, counts },
+  dump: { file: dumpFile, shape, objects: objects.length, counts },
   findings: { ...summary, shown: findings },
   inProcessMs: {
     readAndParseFile: Math.round(t1 - t0),

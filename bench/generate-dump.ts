@@ -17,6 +17,23 @@ export interface DumpShape {
 
 export const DEFAULT_SHAPE: DumpShape = { pods: 10_000, namespaces: 200, nodes: 50, brokenRatio: 0.04, podsPerDeployment: 5, now: '2026-11-25T12:00:00Z' };
 
+/** Pods per node of the default shape; node capacity in the dump is 250 pods. */
+export const PODS_PER_NODE = DEFAULT_SHAPE.pods / DEFAULT_SHAPE.nodes;
+
+/**
+ * The shape at another size: the namespaces stay 200 (so each holds more as the cluster grows, as
+ * issue 12 measured it), the nodes grow with the pods (200 per node) unless given, since 50 nodes
+ * cannot hold 50,000 pods (they would carry 1,000 each, four times their capacity).
+ */
+export function shapeFor(pods: number, nodes?: number): DumpShape {
+  return { ...DEFAULT_SHAPE, pods, nodes: nodes ?? Math.max(1, Math.ceil(pods / PODS_PER_NODE)) };
+}
+
+/** The node's pod network: 10.244.N.0/24 for the first 256 nodes, then 10.128+.x.0/24. */
+function nodeNet(n: number): string {
+  return n < 256 ? `10.244.${n}` : `10.${128 + (n >> 8)}.${n & 255}`;
+}
+
 const ago = (now: string, minutes: number): string => new Date(Date.parse(now) - minutes * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 function hash(n: number): string {
@@ -69,7 +86,7 @@ export function writeDump(shape: DumpShape, file: string): void {
 
 /** The dump file of a shape under `dir`, written first if it is not there yet. */
 export function ensureDump(shape: DumpShape, dir: string): string {
-  const file = `${dir}/dump-${shape.pods}.json`;
+  const file = `${dir}/dump-${shape.pods}p-${shape.nodes}n.json`;
   if (!existsSync(file)) writeDump(shape, file);
   return file;
 }
@@ -81,7 +98,7 @@ export function* dumpItems(shape: DumpShape = DEFAULT_SHAPE): Generator<unknown>
     yield {
       apiVersion: 'v1', kind: 'Node',
       metadata: { name: `worker-${n}`, uid: nextUid(), creationTimestamp: ago(now, 60 * 24 * 30), labels: { 'kubernetes.io/hostname': `worker-${n}`, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'node.kubernetes.io/instance-type': 'm6i.4xlarge' } },
-      spec: { podCIDR: `10.244.${n}.0/24` },
+      spec: { podCIDR: `${nodeNet(n)}.0/24` },
       status: {
         capacity: { cpu: '16', memory: '64Gi', pods: '250', 'ephemeral-storage': '200Gi' },
         allocatable: { cpu: '15800m', memory: '62Gi', pods: '250', 'ephemeral-storage': '180Gi' },
@@ -150,11 +167,11 @@ export function* dumpItems(shape: DumpShape = DEFAULT_SHAPE): Generator<unknown>
       for (let r = 0; r < replicas; r += 1, podCount += 1) {
         const podName = `${rsName}-${hash(d * 100 + r).slice(0, 5)}`;
         const nodeName = broken === 'pending' ? undefined : `worker-${(podCount * 31) % shape.nodes}`;
-        const podIP = `10.244.${(podCount * 31) % shape.nodes}.${(podCount % 250) + 2}`;
+        const podIP = `${nodeNet((podCount * 31) % shape.nodes)}.${(podCount % 250) + 2}`;
         const podUid = nextUid();
-        yield podObject({ namespace, podName, podUid, rsName, rsUid, labels: { ...labels, 'pod-template-hash': hash(d) }, podSpec, nodeName, podIP, broken, now, image });
+        yield podObject({ namespace, podName, podUid, rsName, rsUid, labels: { ...labels, 'pod-template-hash': hash(d) }, podSpec, nodeName, podIP, broken, now, image, nodes: shape.nodes });
         endpoints.push({ addresses: [podIP], conditions: { ready: !broken, serving: !broken, terminating: false }, nodeName, targetRef: { kind: 'Pod', namespace, name: podName, uid: podUid } });
-        if (broken && broken !== 'notready') yield* eventsFor(namespace, podName, podUid, broken, now, nextUid);
+        if (broken && broken !== 'notready') yield* eventsFor(namespace, podName, podUid, broken, now, shape.nodes, nextUid);
       }
       yield {
         apiVersion: 'v1', kind: 'Service',
@@ -173,7 +190,7 @@ export function* dumpItems(shape: DumpShape = DEFAULT_SHAPE): Generator<unknown>
 
 interface PodInput {
   namespace: string; podName: string; podUid: string; rsName: string; rsUid: string; labels: Record<string, string>;
-  podSpec: Record<string, unknown>; nodeName: string | undefined; podIP: string; broken: Breakage | undefined; now: string; image: string;
+  podSpec: Record<string, unknown>; nodeName: string | undefined; podIP: string; broken: Breakage | undefined; now: string; image: string; nodes: number;
 }
 
 function podObject(p: PodInput): unknown {
@@ -189,7 +206,7 @@ function podObject(p: PodInput): unknown {
   };
   const cond = (type: string, status: boolean, reason?: string, message?: string): unknown => ({ type, status: status ? 'True' : 'False', lastProbeTime: null, lastTransitionTime: ago(p.now, 690), ...(reason ? { reason } : {}), ...(message ? { message } : {}) });
   if (p.broken === 'pending') {
-    return { ...base, status: { phase: 'Pending', qosClass: 'Burstable', conditions: [cond('PodScheduled', false, 'Unschedulable', `0/50 nodes are available: 50 Insufficient memory. preemption: 0/50 nodes are available: 50 No preemption victims found for incoming pod.`)] } };
+    return { ...base, status: { phase: 'Pending', qosClass: 'Burstable', conditions: [cond('PodScheduled', false, 'Unschedulable', unschedulableMessage(p.nodes))] } };
   }
   const waiting = p.broken === 'crashloop' || p.broken === 'oom'
     ? { waiting: { reason: 'CrashLoopBackOff', message: `back-off 5m0s restarting failed container=app pod=${p.podName}_${p.namespace}(${p.podUid})` } }
@@ -217,13 +234,17 @@ function podObject(p: PodInput): unknown {
   };
 }
 
-function eventsFor(namespace: string, podName: string, podUid: string, broken: Breakage, now: string, nextUid: () => string): unknown[] {
+function unschedulableMessage(nodes: number): string {
+  return `0/${nodes} nodes are available: ${nodes} Insufficient memory. preemption: 0/${nodes} nodes are available: ${nodes} No preemption victims found for incoming pod.`;
+}
+
+function eventsFor(namespace: string, podName: string, podUid: string, broken: Breakage, now: string, nodes: number, nextUid: () => string): unknown[] {
   const reason = { crashloop: 'BackOff', oom: 'BackOff', imagepull: 'Failed', pending: 'FailedScheduling', notready: 'Unhealthy' }[broken];
   const message = {
     crashloop: `Back-off restarting failed container app in pod ${podName}_${namespace}(${podUid})`,
     oom: `Back-off restarting failed container app in pod ${podName}_${namespace}(${podUid})`,
     imagepull: 'Failed to pull image: rpc error: code = NotFound desc = failed to pull and unpack image: not found',
-    pending: '0/50 nodes are available: 50 Insufficient memory. preemption: 0/50 nodes are available: 50 No preemption victims found for incoming pod.',
+    pending: unschedulableMessage(nodes),
     notready: 'Readiness probe failed: HTTP probe failed with statuscode: 503',
   }[broken];
   return [{

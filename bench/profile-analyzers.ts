@@ -1,12 +1,17 @@
 // Time of each analyzer on the benchmark dump at two (or more) sizes, and how its time per pod grows
 // from the smallest size to each larger one: issue 12 calls any growth above 1.3x a bug.
 //
-//   npm run bench:analyzers -- [--sizes 10000,50000] [--repeat 3] [--out FILE]
+//   npm run bench:analyzers -- [--sizes 10000,50000] [--repeat 5] [--out FILE]
 //
-// Each size runs in a process of its own (same script, --child N), so that one size's heap and JIT
-// state do not weigh on the other. Per analyzer: the first run (it pays for the view's lazily built
-// indexes it is the first to read, as in a real pass) and the fastest of --repeat runs (its own cost).
-// Wall times are taken; on a shared machine the fastest of several runs is the least disturbed one.
+// A node per 200 pods at every size (bench/generate-dump.ts shapeFor), unless BENCH_NODES=N.
+//
+// Each size runs in a process of its own (same script, --child N, with --expose-gc), so that one
+// size's heap and JIT state do not weigh on the other. Per analyzer: the first run (it pays for the
+// view's lazily built indexes it is the first to read, as in a real pass) and the fastest of --repeat
+// runs (its own cost). A full collection runs before every sample, untimed, so that no analyzer pays
+// for the garbage of the one before. The verdict is on CPU time (the process's, GC threads included):
+// on a shared machine a process gets a third of a core at times, which wall time shows and CPU time
+// does not; wall times are recorded as well.
 // Results go to bench/out/analyzers-<sizes>.json (or --out).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -19,7 +24,7 @@ import { defaultAnalysisSettings } from '../src/analyzers/settings.js';
 import { snapshotOf } from '../src/cluster/snapshot.js';
 import { ClusterView } from '../src/cluster/view.js';
 import { loadDumpFiles } from '../src/input/files.js';
-import { DEFAULT_SHAPE, ensureDump } from './generate-dump.js';
+import { DEFAULT_SHAPE, ensureDump, shapeFor } from './generate-dump.js';
 
 const OUT = join(import.meta.dirname, 'out');
 /** Growth of time per pod above which an analyzer is not linear (issue 12). */
@@ -30,7 +35,10 @@ const MIN_JUDGED_MS = 3;
 interface AnalyzerTiming {
   readonly name: string;
   readonly firstMs: number;
+  /** Fastest CPU time of the samples: what the verdict is on. */
   readonly minMs: number;
+  readonly firstWallMs: number;
+  readonly minWallMs: number;
   readonly findings: number;
   readonly skipped: boolean;
 }
@@ -44,7 +52,7 @@ interface SizeResult {
 }
 
 async function measureSize(pods: number, repeat: number): Promise<SizeResult> {
-  const file = ensureDump({ ...DEFAULT_SHAPE, pods }, OUT);
+  const file = ensureDump(shapeFor(pods, process.env.BENCH_NODES ? Number(process.env.BENCH_NODES) : undefined), OUT);
   const t0 = performance.now();
   const { objects } = await loadDumpFiles([file]);
   const snapshot = snapshotOf(objects);
@@ -54,27 +62,45 @@ async function measureSize(pods: number, repeat: number): Promise<SizeResult> {
   const settings = defaultAnalysisSettings();
   const now = Date.parse(DEFAULT_SHAPE.now);
   const analyzers: AnalyzerTiming[] = [];
+  const collect = (globalThis as { gc?: () => void }).gc ?? ((): void => undefined);
   for (const analyzer of ANALYZERS) {
     const samples: number[] = [];
+    const wallSamples: number[] = [];
     let findings = 0;
     let skipped = false;
     for (let i = 0; i < repeat; i += 1) {
+      collect();
+      const cpuStart = cpuMs();
       const start = performance.now();
       const run = runAnalyzers(view, [analyzer], { settings, now });
-      samples.push(performance.now() - start);
+      wallSamples.push(performance.now() - start);
+      samples.push(cpuMs() - cpuStart);
       if (run.errors.length) throw new Error(`analyzer ${analyzer.name} failed: ${run.errors[0]!.message}`);
       findings = run.findings.length;
       skipped = run.skipped.length > 0;
     }
-    analyzers.push({ name: analyzer.name, firstMs: round(samples[0]!), minMs: round(Math.min(...samples)), findings, skipped });
+    analyzers.push({
+      name: analyzer.name,
+      firstMs: round(samples[0]!),
+      minMs: round(Math.min(...samples)),
+      firstWallMs: round(wallSamples[0]!),
+      minWallMs: round(Math.min(...wallSamples)),
+      findings,
+      skipped,
+    });
   }
   return { pods, objects: objects.length, loadMs: Math.round(t1 - t0), viewMs: Math.round(t2 - t1), analyzers };
 }
 
 const round = (ms: number): number => Math.round(ms * 100) / 100;
 
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 function runChild(pods: number, repeat: number): SizeResult {
-  const child = spawnSync(process.execPath, [...process.execArgv, import.meta.filename, '--child', String(pods), '--repeat', String(repeat)], {
+  const child = spawnSync(process.execPath, [...process.execArgv, '--expose-gc', import.meta.filename, '--child', String(pods), '--repeat', String(repeat)], {
     encoding: 'utf8',
     maxBuffer: 1 << 26,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -105,7 +131,7 @@ function growthOf(results: readonly SizeResult[]): Growth[] {
 const { values } = parseArgs({
   options: {
     sizes: { type: 'string', default: '10000,50000' },
-    repeat: { type: 'string', default: '3' },
+    repeat: { type: 'string', default: '5' },
     child: { type: 'string' },
     out: { type: 'string' },
   },
@@ -118,7 +144,7 @@ if (values.child) {
   const results = sizes.map((pods) => runChild(pods, repeat));
   const growth = growthOf(results).sort((a, b) => b.ms[b.ms.length - 1]! - a.ms[a.ms.length - 1]!);
   const totals = results.map((r) => round(r.analyzers.reduce((sum, a) => sum + a.minMs, 0)));
-  const header = `${sizes.map((s) => `${s} pods`.padStart(12)).join('')}  ${sizes.slice(1).map((s) => `per pod x${s / sizes[0]!}`.padStart(12)).join('')}  analyzer`;
+  const header = `CPU ms, fastest of ${repeat}\n${sizes.map((s) => `${s} pods`.padStart(12)).join('')}  ${sizes.slice(1).map((s) => `per pod x${s / sizes[0]!}`.padStart(12)).join('')}  analyzer`;
   const lines = [header];
   for (const g of growth) {
     if (g.verdict === 'skipped') continue;
