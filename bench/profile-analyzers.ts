@@ -24,6 +24,7 @@ import { defaultAnalysisSettings } from '../src/analyzers/settings.js';
 import { snapshotOf } from '../src/cluster/snapshot.js';
 import { ClusterView } from '../src/cluster/view.js';
 import { loadDumpFiles } from '../src/input/files.js';
+import type { Pod } from '../src/model/core.js';
 import { DEFAULT_SHAPE, ensureDump, shapeFor } from './generate-dump.js';
 
 const OUT = join(import.meta.dirname, 'out');
@@ -48,7 +49,27 @@ interface SizeResult {
   readonly objects: number;
   readonly loadMs: number;
   readonly viewMs: number;
+  /** CPU ns per pod of a loop that reads three fields of every pod: the memory floor of a per-pod pass. */
+  readonly touchNsPerPod: number;
   readonly analyzers: readonly AnalyzerTiming[];
+}
+
+/**
+ * What merely reaching each pod costs, no analysis: once the pods outgrow the CPU caches (32 MiB of
+ * L3 here), each pod read is a trip to memory, and per-pod passes grow per pod with no scan or sort.
+ */
+function touchNsPerPod(pods: readonly Pod[]): number {
+  let sink = 0;
+  const samples: number[] = [];
+  for (let i = 0; i < 20; i += 1) {
+    const start = cpuMs();
+    for (const pod of pods) {
+      if (pod.metadata.deletionTimestamp || pod.status.phase === 'Failed') sink += 1;
+      sink += pod.spec.initContainers?.length ?? 0;
+    }
+    samples.push(cpuMs() - start);
+  }
+  return sink < 0 ? 0 : Math.round((Math.min(...samples) * 1e6) / Math.max(pods.length, 1));
 }
 
 async function measureSize(pods: number, repeat: number): Promise<SizeResult> {
@@ -89,7 +110,7 @@ async function measureSize(pods: number, repeat: number): Promise<SizeResult> {
       skipped,
     });
   }
-  return { pods, objects: objects.length, loadMs: Math.round(t1 - t0), viewMs: Math.round(t2 - t1), analyzers };
+  return { pods, objects: objects.length, loadMs: Math.round(t1 - t0), viewMs: Math.round(t2 - t1), touchNsPerPod: touchNsPerPod(view.list('Pod')), analyzers };
 }
 
 const round = (ms: number): number => Math.round(ms * 100) / 100;
@@ -152,6 +173,8 @@ if (values.child) {
     lines.push(`${g.ms.map((ms) => `${ms.toFixed(1)} ms`.padStart(12)).join('')}  ${g.perPodGrowth.map((x) => `${x.toFixed(2)}x`.padStart(12)).join('')}  ${g.name}${flag}`);
   }
   lines.push(`${totals.map((ms) => `${ms.toFixed(0)} ms`.padStart(12)).join('')}  ${sizes.slice(1).map((s, i) => `${((totals[i + 1]! / s) / (totals[0]! / sizes[0]!)).toFixed(2)}x`.padStart(12)).join('')}  total (${growth.length} analyzers, ${growth.filter((g) => g.verdict === 'skipped').length} skipped)`);
+  const touch = results.map((r) => r.touchNsPerPod);
+  lines.push(`memory floor (reading 3 fields of every pod): ${touch.map((ns, i) => `${ns} ns/pod at ${sizes[i]}`).join(', ')} (${(touch[touch.length - 1]! / Math.max(touch[0]!, 1)).toFixed(2)}x per pod)`);
   const superlinear = growth.filter((g) => g.verdict === 'SUPERLINEAR').map((g) => g.name);
   lines.push(superlinear.length ? `superlinear (> ${MAX_GROWTH}x per pod): ${superlinear.join(', ')}` : `no analyzer grows faster than ${MAX_GROWTH}x per pod`);
   process.stdout.write(`${lines.join('\n')}\n`);
