@@ -19,7 +19,7 @@ const { values } = parseArgs({
   options: {
     sizes: { type: 'string', default: '10000,50000' },
     'command-runs': { type: 'string', default: '1' },
-    repeat: { type: 'string', default: '5' },
+    repeat: { type: 'string', default: '10' },
     tag: { type: 'string' },
   },
 });
