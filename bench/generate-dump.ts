@@ -2,7 +2,7 @@
 // Deployments, ReplicaSets, Services, EndpointSlices, events and nodes a real cluster would have, and
 // a few percent broken in assorted ways (crash loops, OOM kills, image pulls, pending, not ready).
 // Deterministic: the same shape gives the same bytes (uids count up), so runs compare like with like.
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export interface DumpShape {
@@ -58,10 +58,10 @@ export function generateDump(shape: DumpShape = DEFAULT_SHAPE): unknown[] {
 }
 
 /**
- * Writes the dump as `kubectl get -o json` would (one `List`, indented), item by item: a 150,000-pod
+ * Writes items as `kubectl get -o json` would (one `List`, indented), item by item: a 150,000-pod
  * dump is ~1.2 GB, more than one JavaScript string can hold.
  */
-export function writeDump(shape: DumpShape, file: string): void {
+function writeList(items: Iterable<unknown>, file: string): void {
   mkdirSync(dirname(file), { recursive: true });
   const partial = `${file}.partial`;
   const fd = openSync(partial, 'w');
@@ -69,7 +69,7 @@ export function writeDump(shape: DumpShape, file: string): void {
     writeSync(fd, '{\n  "apiVersion": "v1",\n  "kind": "List",\n  "metadata": {\n    "resourceVersion": ""\n  },\n  "items": [');
     let first = true;
     let chunk = '';
-    for (const item of dumpItems(shape)) {
+    for (const item of items) {
       chunk += `${first ? '' : ','}\n    ${JSON.stringify(item, null, 2).replace(/\n/g, '\n    ')}`;
       first = false;
       if (chunk.length > 1 << 20) {
@@ -84,11 +84,44 @@ export function writeDump(shape: DumpShape, file: string): void {
   renameSync(partial, file);
 }
 
-/** The dump file of a shape under `dir`, written first if it is not there yet. */
+export function writeDump(shape: DumpShape, file: string): void {
+  writeList(dumpItems(shape), file);
+}
+
+/**
+ * A file of one List holds at most ~62,000 pods of this generator: its text would pass V8's limit on
+ * one string (2^29 - 24 characters, 512 MiB), which reading a file as one string cannot get past.
+ * Larger dumps are written as a directory of Lists of this many items, as `kubectl get -o json` per
+ * namespace would give them; `analyze -f DIR` reads them all.
+ */
+export const ITEMS_PER_FILE = 20_000;
+const MAX_PODS_IN_ONE_FILE = 50_000;
+
+function* chunks<T>(items: Iterable<T>, size: number): Generator<T[]> {
+  let chunk: T[] = [];
+  for (const item of items) {
+    chunk.push(item);
+    if (chunk.length === size) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length) yield chunk;
+}
+
+/** The dump of a shape under `dir` (a file, or a directory past 50,000 pods), written first if missing. */
 export function ensureDump(shape: DumpShape, dir: string): string {
-  const file = `${dir}/dump-${shape.pods}p-${shape.nodes}n.json`;
-  if (!existsSync(file)) writeDump(shape, file);
-  return file;
+  const base = `${dir}/dump-${shape.pods}p-${shape.nodes}n`;
+  if (shape.pods <= MAX_PODS_IN_ONE_FILE) {
+    if (!existsSync(`${base}.json`)) writeDump(shape, `${base}.json`);
+    return `${base}.json`;
+  }
+  if (!existsSync(`${base}/complete`)) {
+    let part = 0;
+    for (const items of chunks(dumpItems(shape), ITEMS_PER_FILE)) writeList(items, `${base}/part-${String((part += 1)).padStart(4, '0')}.json`);
+    writeFileSync(`${base}/complete`, '');
+  }
+  return base;
 }
 
 export function* dumpItems(shape: DumpShape = DEFAULT_SHAPE): Generator<unknown> {
