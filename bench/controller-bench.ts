@@ -7,7 +7,7 @@
 //   (c) the controller's RSS (VmRSS / VmHWM of /proc/PID/status);
 //   (d) its API requests over a quiet window (healthreport_api_requests_total), per hour.
 // Targets: (a) <= 1.5x the LIST, (b) p99 <= 1 s, (c) <= 300 MB, (d) 0 LIST and 0 writes per hour.
-// Usage: npm run build && node --import tsx bench/controller-bench.ts --kubeconfig FILE [--scale full|small]
+// Usage: npm run build && node --import tsx bench/controller-bench.ts --kubeconfig FILE [--scale full|small|large]
 //        [--skip-populate] [--changes 100] [--quiet-seconds 360] [--heap-mb N]
 // bench/controller-cluster.sh starts and stops the dedicated control plane.
 import { spawn } from 'node:child_process';
@@ -27,7 +27,10 @@ import { KubeRequestError, connectionFromKubeConfig, kubeGetter } from '../src/k
 import type { KubeGetter } from '../src/kube/http.js';
 import { parseStoredReport } from '../src/report/healthreport.js';
 import { refKey } from '../src/report/report.js';
-import { FULL_SHAPE, appName, brokenScenario, namespaceName, populate, serviceBody, totals } from './controller-scenario.js';
+import { AuditLog, bytesServed, idleByteRate, watchEventMeanSizes } from './peers/apiserver-load.js';
+import { KIND_DESCRIPTORS } from '../src/model/kinds.js';
+import type { KindName } from '../src/model/kinds.js';
+import { FULL_SHAPE, LARGE_SHAPE, appName, countObjects, brokenScenario, namespaceName, populate, serviceBody, totals } from './controller-scenario.js';
 import type { ScenarioShape } from './controller-scenario.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -51,6 +54,15 @@ const { values: args } = parseArgs({
     workers: { type: 'string' },
     /** The controller's `memory.heapBudgetMiB` (0: off); its default when absent. */
     'heap-budget-mib': { type: 'string' },
+    /** The kubeconfig the controller runs with (default: --kubeconfig), e.g. a user of its own that the audit log names. */
+    'controller-kubeconfig': { type: 'string' },
+    /** Leader election on (a Lease in the operator namespace), as the chart runs it. */
+    'leader-elect': { type: 'boolean', default: false },
+    /** Pods of the cluster that are meant to stay unbound (the peers scenario's unschedulable ones). */
+    'unbound-pods': { type: 'string', default: '0' },
+    /** The API server's audit log (bench/controller-cluster.sh) and the controller's user in it: requests counted by the server. */
+    'audit-log': { type: 'string' },
+    'audit-user': { type: 'string' },
   },
 });
 if (!args.kubeconfig) throw new Error('--kubeconfig FILE is required: a dedicated cluster (bench/controller-cluster.sh up), never the shared one');
@@ -58,14 +70,18 @@ if (!args.kubeconfig) throw new Error('--kubeconfig FILE is required: a dedicate
 // so that the change -> report latency measures the controller, not a grace period.
 const CONTROLLER_CONFIG = {
   operatorNamespace: OPERATOR_NAMESPACE,
-  leaderElection: { enabled: false },
-  analysis: { thresholds: { serviceNoReadyEndpointsAfter: '0s' } },
+  leaderElection: { enabled: args['leader-elect'] },
+  // (The peers scenario's HPA and PDB are minutes old when measured: judged at once, as the peers do.)
+  analysis: { thresholds: { serviceNoReadyEndpointsAfter: '0s', hpaUnableToScaleAfter: '0s', pdbDisruptionsBlockedAfter: '0s' } },
   ...(args.workers ? { workers: Number(args.workers) } : {}),
   ...(args['heap-budget-mib'] ? { memory: { heapBudgetMiB: Number(args['heap-budget-mib']) } } : {}),
 };
 
 const KUBECONFIG = args.kubeconfig;
-const shape = args.scale === 'small' ? SMALL_SHAPE : FULL_SHAPE;
+const CONTROLLER_KUBECONFIG = args['controller-kubeconfig'] ?? KUBECONFIG;
+const UNBOUND_PODS = Number(args['unbound-pods']);
+const audit = args['audit-log'] ? { log: new AuditLog(args['audit-log']), user: args['audit-user'] ?? 'bench-healthreport' } : undefined;
+const shape = args.scale === 'small' ? SMALL_SHAPE : args.scale === 'large' ? LARGE_SHAPE : FULL_SHAPE;
 const CHANGES = Number(args.changes);
 const QUIET_SECONDS = Number(args['quiet-seconds']);
 
@@ -83,10 +99,7 @@ function quantile(values: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN;
 }
 
-async function count(path: string): Promise<number> {
-  const page = (await api.getJson(`${path}${path.includes('?') ? '&' : '?'}limit=1`)) as { items?: unknown[]; metadata?: { remainingItemCount?: number } };
-  return (page.items?.length ?? 0) + (page.metadata?.remainingItemCount ?? 0);
-}
+const count = (path: string): Promise<number> => countObjects(api, path);
 
 async function ensure(path: string, body: unknown): Promise<void> {
   try {
@@ -112,11 +125,22 @@ async function waitSettled(expectedPods: number, expectedServices: number): Prom
   let stableSince: number | undefined;
   let last = '';
   for (;;) {
-    const [pods, unbound, slices] = await Promise.all([count('/api/v1/pods'), count('/api/v1/pods?fieldSelector=spec.nodeName%3D'), count('/apis/discovery.k8s.io/v1/endpointslices')]);
-    const state = `pods ${pods}/${expectedPods}, unbound ${unbound}, endpointslices ${slices}/${expectedServices}+`;
-    if (state !== last) log(state);
+    const [pods, unbound, pending, slices] = await Promise.all([
+      count('/api/v1/pods'),
+      count('/api/v1/pods?fieldSelector=spec.nodeName%3D'),
+      count('/api/v1/pods?fieldSelector=status.phase%3DPending'),
+      count('/apis/discovery.k8s.io/v1/endpointslices'),
+    ]);
+    const state = `pods ${pods}/${expectedPods}, unbound ${unbound}, pending ${pending}, endpointslices ${slices}/${expectedServices}+`;
+    // Settled: every pod bound and the count of pending ones (kwok plays its stages after binding;
+    // image pulls stay Pending) unchanged for 20 s, else the expected reports (computed from one
+    // LIST) would name Services whose pods are not ready *yet*, and never be complete.
+    if (state !== last) {
+      log(state);
+      stableSince = undefined;
+    }
     last = state;
-    if (pods >= expectedPods && unbound === 0 && slices >= expectedServices) {
+    if (pods >= expectedPods && unbound <= UNBOUND_PODS && slices >= expectedServices) {
       stableSince ??= performance.now();
       // kwok drives pod status a moment after binding: give its stages time to play.
       if (performance.now() - stableSince > 20_000) return (performance.now() - t0) / 1000;
@@ -240,7 +264,7 @@ interface Controller {
 function startController(configFile: string): Controller {
   const startedAt = performance.now();
   const heap = args['heap-mb'] ? [`--max-old-space-size=${Number(args['heap-mb'])}`] : [];
-  const child = spawn(process.execPath, [...heap, join(ROOT, 'dist/src/cli/bin.js'), 'run', '--kubeconfig', KUBECONFIG, '--config', configFile, '--metrics-port', '0', '--health-port', '0', '--log-level', 'info'], {
+  const child = spawn(process.execPath, [...heap, join(ROOT, 'dist/src/cli/bin.js'), 'run', '--kubeconfig', CONTROLLER_KUBECONFIG, '--config', configFile, '--metrics-port', '0', '--health-port', '0', '--log-level', 'info'], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let metricsResolve!: (url: string) => void;
@@ -327,6 +351,9 @@ async function main(): Promise<void> {
   writeFileSync(configFile, JSON.stringify(CONTROLLER_CONFIG));
   const watch = new ReportWatch();
   await watch.start();
+  // The API server's idle rate of bytes served, to subtract from what it serves while the controller runs.
+  const idleRate = audit ? await idleByteRate(api, 20) : 0;
+  const auditStart = audit?.log.mark() ?? 0;
   const controller = startController(configFile);
   const pid = controller.child.pid!;
   let peak: Memory = { rssMb: 0, hwmMb: 0 };
@@ -356,6 +383,7 @@ async function main(): Promise<void> {
     missingCount: missing.length,
     unexpectedCount: extra.length,
     unexpected: extra.slice(0, 20),
+    ...(audit ? { auditedRequests: audit.log.requestsSince(auditStart, audit.user) } : {}),
   };
   log(`first reports complete after ${firstReportsS === undefined ? 'TIMEOUT' : `${round(firstReportsS, 2)} s`} (bare LIST ${round(listS, 2)} s); missing ${missing.length}, unexpected ${extra.length}`);
   if (controller.child.exitCode !== null) throw new Error('the controller exited');
@@ -400,12 +428,25 @@ async function main(): Promise<void> {
   // (d) At rest: counters over a quiet window (kwok's crash-looping pods keep restarting meanwhile).
   const before = await scrape(metricsUrl);
   const cpuBefore = cpuSecondsOf(pid);
+  const auditQuiet = audit?.log.mark() ?? 0;
+  const bytesQuiet = audit ? await bytesServed(api) : 0;
   const quietStart = performance.now();
   log(`quiet window: ${QUIET_SECONDS} s`);
   await sleep(QUIET_SECONDS * 1000);
   const quietS = (performance.now() - quietStart) / 1000;
   const after = await scrape(metricsUrl);
   const cpuAfter = cpuSecondsOf(pid);
+  const audited = audit ? audit.log.requestsSince(auditQuiet, audit.user) : undefined;
+  const responseBytesAtRest = audit ? Math.max(0, (await bytesServed(api)) - bytesQuiet - idleRate * quietS) : undefined;
+  // Its watch events, each weighed at the API server's mean event size of that resource.
+  const meanSizes = audit ? await watchEventMeanSizes(api) : new Map<string, number>();
+  let watchBytesAtRest = 0;
+  for (const [labels, n] of Object.entries(delta(before, after, 'healthreport_watch_events_total'))) {
+    const kind = /resource="([^"]+)"/.exec(labels)?.[1] as KindName | undefined;
+    const descriptor = kind ? KIND_DESCRIPTORS[kind] : undefined;
+    const variant = descriptor?.variants[0];
+    if (descriptor && variant) watchBytesAtRest += n * (meanSizes.get(`${variant.group}/${descriptor.plural}`) ?? 0);
+  }
   const perHour = (n: number) => round((n * 3600) / quietS, 0);
   const requests = delta(before, after, 'healthreport_api_requests_total');
   const writes = delta(before, after, 'healthreport_report_writes_total');
@@ -425,7 +466,20 @@ async function main(): Promise<void> {
     watchRestarts: restarts,
     watchEventsPerSecond: round(events / quietS, 1),
     cpuPercent: round(((cpuAfter - cpuBefore) / quietS) * 100),
-    leaderLeaseNote: 'leader election off; with it on, the Lease is renewed every retryPeriod (2 s default): 1,800 Lease updates per hour, not counted here',
+    leaderLeaseNote: args['leader-elect']
+      ? 'leader election on: the Lease client is counted by the audit log (auditedRequestsPerHour), not by healthreport_api_requests_total'
+      : 'leader election off',
+    ...(audited
+      ? {
+          auditedRequests: audited,
+          auditedRequestsPerHour: perHour(audited.total),
+          auditedRequestsPerHourByVerb: Object.fromEntries(Object.entries(audited.byVerb).map(([k, v]) => [k, perHour(v)])),
+          bytesServedPerHour: perHour((responseBytesAtRest ?? 0) + watchBytesAtRest),
+          responseBytesPerHour: perHour(responseBytesAtRest ?? 0),
+          watchEventBytesPerHour: perHour(watchBytesAtRest),
+          idleBytesPerSecond: round(idleRate),
+        }
+      : {}),
   };
   log(`at rest over ${round(quietS)} s: ${JSON.stringify(requests)}; report writes ${JSON.stringify(writes)}; watch events ${round(events / quietS, 1)}/s`);
 

@@ -15,6 +15,10 @@ export APISERVER_PORT="${BENCH_APISERVER_PORT:-46443}" KCM_PORT="${BENCH_KCM_POR
 export SCHEDULER_PORT="${BENCH_SCHEDULER_PORT:-40259}" KWOK_PORT="${BENCH_KWOK_PORT:-40247}"
 # kwok's node stage gives every node 110 pods: 150 nodes hold 10,000 pods plus rolling-update surge.
 export CLUSTER_NODES="${BENCH_NODES:-150}"
+# The API server's audit log of the benchmarked tools' requests (bench/peers/audit-policy.yaml logs
+# only the users of the group bench:tools, so the population and the cluster's own controllers cost
+# nothing here).
+export APISERVER_EXTRA_ARGS="--audit-policy-file $repo/bench/peers/audit-policy.yaml --audit-log-path $CLUSTER_DIR/audit.log --audit-log-maxsize 0"
 
 case "${1:-}" in
   up)

@@ -3,7 +3,7 @@
 // scenario annotation (crashloop, image-pull, not-ready) or a Service selector that matches nothing.
 // Creation is idempotent (409 counts as done), so an interrupted population can be resumed.
 import type { KubeGetter } from '../src/kube/http.js';
-import { KubeRequestError } from '../src/kube/http.js';
+import { KubeRequestError, PARTIAL_METADATA_LIST } from '../src/kube/http.js';
 
 export interface ScenarioShape {
   readonly namespaces: number;
@@ -12,6 +12,8 @@ export interface ScenarioShape {
 }
 
 export const FULL_SHAPE: ScenarioShape = { namespaces: 200, deploymentsPerNamespace: 10, replicas: 5 };
+/** 50,000 pods: 5x the full scenario in the same 200 namespaces (the scale of issue 12). */
+export const LARGE_SHAPE: ScenarioShape = { namespaces: 200, deploymentsPerNamespace: 50, replicas: 5 };
 export const SCENARIO_ANNOTATION = 'e2e.sre.otomi.io/scenario';
 export const NAMESPACE_PREFIX = 'bench-';
 
@@ -122,4 +124,25 @@ export async function populate(api: KubeGetter, shape: ScenarioShape, progress: 
     done += 1;
     progress(done);
   });
+}
+
+/**
+ * How many objects a list path holds. Without a selector one item and remainingItemCount say it;
+ * with a label or field selector the API server leaves remainingItemCount out, so the matching
+ * objects' metadata is paged through.
+ */
+export async function countObjects(api: KubeGetter, path: string): Promise<number> {
+  const sep = path.includes('?') ? '&' : '?';
+  if (!/[?&](fieldSelector|labelSelector)=/.test(path)) {
+    const page = (await api.getJson(`${path}${sep}limit=1`)) as { items?: unknown[]; metadata?: { remainingItemCount?: number } };
+    return (page.items?.length ?? 0) + (page.metadata?.remainingItemCount ?? 0);
+  }
+  let total = 0;
+  let next: string | undefined;
+  do {
+    const page = (await api.getJson(`${path}${sep}limit=500${next ? `&continue=${encodeURIComponent(next)}` : ''}`, PARTIAL_METADATA_LIST)) as { items?: unknown[]; metadata?: { continue?: string } };
+    total += page.items?.length ?? 0;
+    next = page.metadata?.continue || undefined;
+  } while (next);
+  return total;
 }

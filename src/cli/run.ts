@@ -154,7 +154,7 @@ export async function runCommand(argv: readonly string[], io: CliIO, options: Ru
 
   const registry = new Registry();
   const metrics = createMetrics(registry, { version: VERSION });
-  // Counts what the controller asks of the API server (the leader Lease, which has its own getter, aside).
+  // Counts what the controller asks of the API server (the leader Lease, which has its own getter and counter, aside).
   const api = kubeGetter(connection, undefined, { onRequest: (verb) => metrics.apiRequests.inc({ verb }) });
   await checkOperatorNamespace(api, config.operatorNamespace, namespaceOrigin, log);
   const budget = heapBudget(config, log);
@@ -180,7 +180,7 @@ export async function runCommand(argv: readonly string[], io: CliIO, options: Ru
     const identity = `${io.env.POD_NAME ?? hostname()}-${randomBytes(4).toString('hex')}`;
     elector = new LeaderElector({
       identity,
-      client: kubernetesLeaseClient(kubeGetter(connection), config.operatorNamespace, config.leaderElection.leaseName),
+      client: kubernetesLeaseClient(kubeGetter(connection, undefined, { onRequest: (verb) => metrics.leaderElectionRequests.inc({ verb }) }), config.operatorNamespace, config.leaderElection.leaseName),
       leaseDurationMs: config.leaderElection.leaseDuration,
       renewDeadlineMs: config.leaderElection.renewDeadline,
       retryPeriodMs: config.leaderElection.retryPeriod,

@@ -10,7 +10,7 @@ import type { UnparseableObject } from '../model/parse.js';
 import { parseObject } from '../model/parse.js';
 import type { StringPool } from '../model/intern.js';
 import type { KubeGetter, WatchStream } from '../kube/http.js';
-import { KubeRequestError, PARTIAL_METADATA_LIST } from '../kube/http.js';
+import { KubeRequestError, PARTIAL_METADATA_LIST, WatchIdleError } from '../kube/http.js';
 import { listPath } from '../input/live.js';
 
 export type InformerEvent =
@@ -60,11 +60,49 @@ export interface InformerOptions {
   readonly log: Logger;
   readonly pageSize?: number;
   readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
-  /** Server-side watch timeout; the watch is then resumed from the last resourceVersion. */
+  /**
+   * The shortest server-side watch timeout; each watch asks for a random one between this and twice
+   * this (see watchTimeoutSeconds), then resumes from the last resourceVersion.
+   */
   readonly watchTimeoutSeconds?: number;
   readonly forbiddenRetryMs?: number;
   /** Shares the cached objects' short strings with the other informers' (see model/intern.ts). */
   readonly strings?: StringPool;
+}
+
+/**
+ * 30 minutes: the API server's own --min-request-timeout default, the shortest timeout it gives a
+ * watch that names none. Each re-open is a request the API server authenticates, authorizes and
+ * registers a watcher for; at client-go's 5-10 minutes (ours was 270-330 s) our ~31 watches re-opened
+ * ~370 times an hour at rest, at 30-60 minutes ~41 times. Safe for three reasons:
+ * - bookmarks (allowWatchBookmarks; about one a minute, and one just before the timeout) keep our
+ *   resourceVersion current, so a watch re-opened after an hour on a quiet kind resumes instead of
+ *   asking for a compacted revision (410 Gone) and re-listing;
+ * - a dead connection is found by the idle guard of kube/http.ts (no byte for 3 minutes), not by
+ *   the timeout, so a longer timeout does not leave us blind for longer;
+ * - the API server honours the client's timeoutSeconds as given; 30-60 minutes is what it chooses
+ *   itself for a watch without one, so it is within what its operators expect of long requests.
+ */
+export const MIN_WATCH_TIMEOUT_SECONDS = 1800;
+
+/**
+ * For a resource whose watches bring no bookmarks (the API server's watch cache does not serve it:
+ * Events, by default): client-go's reflector range, 5 to 10 minutes, with an idle guard one minute
+ * past the timeout (silence is normal there, so only the timeout tells a dead connection). Shorter
+ * than 30 minutes because without bookmarks nothing else bounds how long a dead connection goes
+ * unnoticed. A quiet watch of such a kind can still resume from a compacted resourceVersion (410
+ * Gone) and re-list it, as it did before; for Events that list is short when they are quiet, since
+ * Events expire after an hour (the API server's --event-ttl).
+ */
+export const NO_BOOKMARK_MIN_WATCH_TIMEOUT_SECONDS = 300;
+const NO_BOOKMARK_IDLE_SLACK_MS = 60_000;
+
+/**
+ * A watch's timeoutSeconds: uniform between `minimum` and twice it (as the API server draws its
+ * own), so the watches opened together at start-up re-open at different moments, not in step.
+ */
+export function watchTimeoutSeconds(minimum = MIN_WATCH_TIMEOUT_SECONDS, random: () => number = Math.random): number {
+  return Math.min(2 * minimum - 1, Math.floor(minimum * (1 + random())));
 }
 
 class GoneError extends Error {}
@@ -85,6 +123,8 @@ export class Informer {
   private wake: (() => void) | undefined;
   private stateValue: InformerState = 'starting';
   private loop: Promise<void> | undefined;
+  /** Whether the API server sends this resource's watches bookmarks: unknown until one arrives or the idle guard fires without one. */
+  private bookmarks: 'unknown' | 'yes' | 'no' = 'unknown';
 
   constructor(private readonly options: InformerOptions) {
     this.kind = options.descriptor.name;
@@ -150,6 +190,19 @@ export class Informer {
           this.options.log.info({ resource: this.kind }, 'resourceVersion too old (410 Gone): re-listing');
           this.options.hooks.onRestart?.(this.kind, 'gone');
           this.resourceVersion = undefined;
+          continue;
+        }
+        if (error instanceof WatchIdleError) {
+          // A new connection at once, from the last resourceVersion.
+          if (this.bookmarks !== 'yes') {
+            // Never a bookmark: the API server sends none for this resource, silence is normal.
+            if (this.bookmarks === 'unknown') this.options.log.info({ resource: this.kind }, 'the API server sends no watch bookmarks for this resource (not in its watch cache): watching it with 5-10 minute timeouts');
+            this.bookmarks = 'no';
+            continue;
+          }
+          // Bookmarks stopped: most likely a dead connection. A restart, counted.
+          this.options.log.info({ resource: this.kind, idleSeconds: Math.round(error.idleMs / 1000) }, 'watch silent (no event or bookmark): re-opening it');
+          this.options.hooks.onRestart?.(this.kind, 'idle');
           continue;
         }
         if (error instanceof KubeRequestError && error.status === 403) {
@@ -272,13 +325,14 @@ export class Informer {
 
   private async watch(): Promise<void> {
     const { api, descriptor, variant, namespace } = this.options;
-    const timeout = this.options.watchTimeoutSeconds ?? 300;
+    const withoutBookmarks = this.bookmarks === 'no';
+    const timeoutSeconds = withoutBookmarks ? watchTimeoutSeconds(NO_BOOKMARK_MIN_WATCH_TIMEOUT_SECONDS) : watchTimeoutSeconds(this.options.watchTimeoutSeconds);
     const query = new URLSearchParams({
       watch: 'true',
+      // Bookmarks are what make long timeouts safe (MIN_WATCH_TIMEOUT_SECONDS) and feed the idle guard.
       allowWatchBookmarks: 'true',
       resourceVersion: this.resourceVersion ?? '',
-      // Jitter spreads the re-watches of many informers.
-      timeoutSeconds: String(Math.round(timeout * (0.9 + Math.random() * 0.2))),
+      timeoutSeconds: String(timeoutSeconds),
     });
     const accept = descriptor.metadataOnly ? PARTIAL_METADATA_LIST.replaceAll('PartialObjectMetadataList', 'PartialObjectMetadata') : 'application/json';
     let gone = false;
@@ -304,6 +358,7 @@ export class Informer {
           this.emit(this.apply(object, true));
           break;
         case 'BOOKMARK':
+          this.bookmarks = 'yes';
           break;
         case 'ERROR': {
           const code = isRecord(object) ? object.code : undefined;
@@ -314,7 +369,7 @@ export class Informer {
         }
       }
       if (rv) this.resourceVersion = rv;
-    });
+    }, withoutBookmarks ? { idleTimeoutMs: timeoutSeconds * 1000 + NO_BOOKMARK_IDLE_SLACK_MS } : {});
     this.current = stream;
     await stream.done;
     if (gone) throw new GoneError('410 Gone');

@@ -5,11 +5,18 @@
 // and a candidate takes over only after it has seen the lease unchanged for leaseDuration (measured
 // on its own clock, so clock skew between nodes does not matter). renewDeadline < leaseDuration
 // means the old leader has stepped down before a new one can start.
+//
+// Requests at rest (issue 12): the leader renews with a single PUT naming the resourceVersion it
+// last wrote (a GET only when that PUT conflicts), and a candidate polls with a GET every
+// retryPeriod but makes its last poll exactly when the lease it watches would run out, so the
+// worst-case takeover is leaseDuration + one polling interval, not + two. A graceful stop releases
+// the lease (as client-go's ReleaseOnCancel), so a rolling update fails over at the next poll.
 import { z } from 'zod';
 import type { KubeGetter } from '../kube/http.js';
 import { KubeRequestError } from '../kube/http.js';
 import type { Clock, Timer } from './clock.js';
 import { systemClock } from './clock.js';
+import { LEADER_ELECTION_DEFAULTS } from '../config/controller.js';
 
 export interface LeaseRecord {
   /** Empty when nobody holds the lease (released). */
@@ -99,7 +106,10 @@ export interface LeaderElectorOptions {
   readonly onError?: (error: unknown) => void;
 }
 
-export const LEADER_ELECTION_DEFAULTS = { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 } as const;
+export { LEADER_ELECTION_DEFAULTS };
+
+/** After a failed renewal the leader tries again this much sooner than retryPeriod (before its deadline runs out). */
+const FAILED_RENEWAL_RETRY_FACTOR = 1 / 3;
 
 /** How much longer than retryPeriod a candidate may wait between tries (client-go's jitter factor is 1.2). */
 const CANDIDATE_JITTER = 0.2;
@@ -120,6 +130,10 @@ export class LeaderElector {
   /** The last record seen and when (our clock) it was first seen. */
   private observed: { fingerprint: string; at: number; lease: StoredLease } | undefined;
   private knownLeader: string | undefined;
+  /** When the lease we wait on runs out if its holder does not renew (our clock); undefined unless waiting. */
+  private waitingUntil: number | undefined;
+  /** The last attempt failed (an error or no answer), not merely found the lease taken. */
+  private lastAttemptFailed = false;
 
   constructor(private readonly options: LeaderElectorOptions) {
     this.identity = options.identity;
@@ -166,7 +180,13 @@ export class LeaderElector {
     }
   }
 
+  /** Clears the holder: first from our last write (one PUT), else from a fresh read if that PUT conflicts. */
   private async release(): Promise<void> {
+    const last = this.observed?.lease;
+    if (last && last.record.holderIdentity === this.identity) {
+      const result = await this.client.update(releasedRecord(last.record, this.clock.now()), last.resourceVersion);
+      if (result.type === 'written') return;
+    }
     const lease = await this.client.get();
     if (lease && lease.record.holderIdentity === this.identity) {
       await this.client.update(releasedRecord(lease.record, this.clock.now()), lease.resourceVersion);
@@ -195,28 +215,61 @@ export class LeaderElector {
       this.nextTry = undefined;
       this.attempt = this.tryAcquireOrRenew().finally(() => {
         this.attempt = undefined;
-        const delay = this.leading ? this.retryPeriodMs : this.retryPeriodMs * (1 + CANDIDATE_JITTER * this.random());
-        this.scheduleTry(delay);
+        this.scheduleTry(this.nextDelay());
       });
     }, delayMs);
   }
 
+  /** How long until the next try, from the outcome of the last one. */
+  private nextDelay(): number {
+    if (this.leading) return this.lastAttemptFailed ? this.retryPeriodMs * FAILED_RENEWAL_RETRY_FACTOR : this.retryPeriodMs;
+    const polled = this.retryPeriodMs * (1 + CANDIDATE_JITTER * this.random());
+    // Poll again exactly when the lease runs out rather than up to a retry period later: the
+    // worst-case takeover shrinks by a retry period at no extra requests.
+    if (this.waitingUntil === undefined) return polled;
+    return Math.min(polled, Math.max(0, this.waitingUntil - this.clock.now()));
+  }
+
   private async tryAcquireOrRenew(): Promise<void> {
+    this.lastAttemptFailed = false;
+    // Set again by a successful read; after a failed one the next poll is a retry period away, not
+    // at an expiry already past (which would retry at once, in a loop, while the API is down).
+    this.waitingUntil = undefined;
     try {
       // A request that hangs must not stall election: the next try starts after the timeout.
       await this.withTimeout(this.claim(this.clock.now()), this.renewDeadlineMs);
     } catch (error) {
       // A leader that cannot reach the API keeps trying until its renew deadline makes it step down.
+      this.lastAttemptFailed = true;
       this.options.onError?.(error);
     }
   }
 
-  /** One read and, if the decision says so, one write. True when we hold the lease afterwards. */
+  /**
+   * The leader's renewal: one PUT of the record it last wrote, naming that write's resourceVersion.
+   * Undefined when there is nothing to renew from or the PUT conflicts (someone else wrote): the
+   * caller then reads the lease and decides as a candidate would.
+   */
+  private async renewFromLastWrite(startedAt: number): Promise<boolean | undefined> {
+    const last = this.observed?.lease;
+    if (!this.leading || !last || last.record.holderIdentity !== this.identity) return undefined;
+    const result = await this.client.update(claimedRecord(last.record, this.identity, this.clock.now(), this.leaseDurationMs), last.resourceVersion);
+    if (result.type === 'conflict') return undefined;
+    this.observe(result.lease, this.clock.now());
+    if (this.stopped) return false;
+    this.renewed(startedAt);
+    return true;
+  }
+
+  /** One read and, if the decision says so, one write (a renewal: just the write). True when we hold the lease afterwards. */
   private async claim(startedAt: number): Promise<boolean> {
+    const renewed = await this.renewFromLastWrite(startedAt);
+    if (renewed !== undefined) return renewed;
     const lease = await this.client.get();
     const now = this.clock.now();
     if (lease) this.observe(lease, now);
     const decision = decideLeaseAction(lease, this.identity, this.observed?.at ?? now, now);
+    this.waitingUntil = decision.type === 'wait' ? decision.expiresAt : undefined;
     if (decision.type === 'wait') {
       this.noteLeader(decision.holder);
       if (this.leading) this.stepDown();

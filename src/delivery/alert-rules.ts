@@ -152,6 +152,12 @@ function operatorConditions(settings: AlertRuleSettings): OperatorCondition[] {
   ];
 }
 
+/** HealthReportOperatorDown's condition: per cluster (when series carry one), or no operator series at all. */
+export function operatorDownExpr(selector: string): string {
+  const info = `healthreport_build_info${selector}`;
+  return `(group by (cluster) (max_over_time(${info}[1d])) unless group by (cluster) (${info})) or absent(${info})`;
+}
+
 export function alertRuleGroups(settings: AlertRuleSettings = DEFAULT_ALERT_SETTINGS): RuleGroup[] {
   return [
     {
@@ -164,8 +170,10 @@ export function alertRuleGroups(settings: AlertRuleSettings = DEFAULT_ALERT_SETT
         {
           alert: 'HealthReportOperatorDown',
           // A target that fails its scrape has its series marked stale at once, so absent() covers
-          // both "no target discovered" and "up == 0".
-          expr: `absent(healthreport_build_info${settings.operatorSelector})`,
+          // both "no target discovered" and "up == 0". absent() alone sees only "no operator
+          // anywhere": with several clusters in one Prometheus, Thanos or Mimir (a `cluster` label)
+          // the first part names each cluster whose operator reported within a day and no longer does.
+          expr: operatorDownExpr(settings.operatorSelector),
           for: settings.operatorDownFor,
           labels: { severity: 'critical' },
           annotations: {

@@ -23,8 +23,13 @@ export interface KubeGetter {
   /** A write (POST, PUT, PATCH, DELETE) with a JSON body; the answer parsed. */
   send(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body: unknown, contentType?: string): Promise<unknown>;
   /** A long-lived GET (a watch): lines of the body as they arrive. */
-  stream(path: string, accept: string, onLine: (line: string) => void): WatchStream;
+  stream(path: string, accept: string, onLine: (line: string) => void, options?: WatchStreamOptions): WatchStream;
   readonly server: string;
+}
+
+export interface WatchStreamOptions {
+  /** The idle guard of this watch (WATCH_IDLE_TIMEOUT_MS by default). */
+  readonly idleTimeoutMs?: number;
 }
 
 export interface WatchStream {
@@ -50,9 +55,31 @@ export function readVerb(path: string): RequestVerb {
   return rest.length === 1 ? 'list' : 'get';
 }
 
+/**
+ * A watch that sent nothing, not even a bookmark, for this long is taken for a dead connection (a
+ * peer gone without a FIN or RST, a proxy that dropped it). The API server's watch cache sends a
+ * watch that asked for bookmarks and has a timeout one BOOKMARK about every minute (and one 2 s
+ * before its timeout; measured on the local v1.36 API server: every 60-61 s on a quiet resource),
+ * so 3 minutes is three missed bookmarks. It is independent of the watch's timeoutSeconds (30 to
+ * 60 minutes, controller/informer.ts): the timeout is the server's to keep, this guard is ours.
+ * A resource the watch cache does not serve (Events, by default) gets no bookmarks: the informer
+ * then gives its watches a longer guard of their own (WatchStreamOptions).
+ */
+export const WATCH_IDLE_TIMEOUT_MS = 3 * 60_000;
+
+/** A watch ended by the idle guard: no byte for WATCH_IDLE_TIMEOUT_MS. */
+export class WatchIdleError extends Error {
+  constructor(readonly path: string, readonly idleMs: number) {
+    super(`watch ${path}: no data (not even a bookmark) for ${Math.round(idleMs / 1000)}s: taken for a dead connection`);
+    this.name = 'WatchIdleError';
+  }
+}
+
 export interface KubeGetterOptions {
   /** Told of every request as it is sent (a request counter for the operator's metrics). */
   readonly onRequest?: (verb: RequestVerb) => void;
+  /** The watch idle guard; WATCH_IDLE_TIMEOUT_MS unless a test needs it shorter. */
+  readonly watchIdleTimeoutMs?: number;
 }
 
 export function kubeGetter(connection: KubeConnection, timeoutMs = 30_000, getterOptions: KubeGetterOptions = {}): KubeGetter {
@@ -106,13 +133,14 @@ export function kubeGetter(connection: KubeConnection, timeoutMs = 30_000, gette
     return new KubeRequestError(status, path, reason, method);
   }
 
-  function stream(path: string, accept: string, onLine: (line: string) => void): WatchStream {
+  function stream(path: string, accept: string, onLine: (line: string) => void, streamOptions: WatchStreamOptions = {}): WatchStream {
     let request: http.ClientRequest | undefined;
     let aborted = false;
     const done = (async () => {
-      // The server closes a watch after its timeoutSeconds; a silent connection for longer than that
-      // (plus slack) is dead, so the socket timeout is generous rather than infinite.
-      const options = await requestOptions(path, accept, 10 * 60_000);
+      // The socket timeout is the idle guard (see WATCH_IDLE_TIMEOUT_MS): it fires after that long
+      // without a byte, however long the watch's own timeoutSeconds.
+      const idleMs = streamOptions.idleTimeoutMs ?? getterOptions.watchIdleTimeoutMs ?? WATCH_IDLE_TIMEOUT_MS;
+      const options = await requestOptions(path, accept, idleMs);
       if (aborted) return;
       getterOptions.onRequest?.('watch');
       await new Promise<void>((resolve, reject) => {
@@ -142,7 +170,7 @@ export function kubeGetter(connection: KubeConnection, timeoutMs = 30_000, gette
           res.on('error', (error) => (aborted ? resolve() : reject(error)));
         });
         request = req;
-        req.on('timeout', () => req.destroy(new Error(`watch ${path}: no data for 10 minutes`)));
+        req.on('timeout', () => req.destroy(new WatchIdleError(path, idleMs)));
         req.on('error', (error) => (aborted ? resolve() : reject(error)));
         req.end();
       });

@@ -35,6 +35,7 @@ export interface OperatorMetrics {
   readonly leader: Gauge;
   /** Requests sent to the API server, by verb (list, get, watch, create, update, patch, delete, discovery). */
   readonly apiRequests: Counter<'verb'>;
+  readonly leaderElectionRequests: Counter<'verb'>;
   /** Container log reads for report evidence (evidence.logs), by result: success, unavailable (an API error), error (no answer). */
   readonly logRequests: Counter<'result'>;
   /**
@@ -113,6 +114,9 @@ export function createMetrics(registry: Registry, options: MetricsOptions): Oper
   const resourceForbidden = new Gauge<'resource'>({ name: 'healthreport_resource_forbidden', help: '1 for a resource the operator may not list or watch (RBAC); its analyzers stay dormant.', labelNames: ['resource'], registers });
   const leader = new Gauge({ name: 'healthreport_leader', help: '1 while this replica holds the leader lease and writes reports.', registers });
   const apiRequests = new Counter<'verb'>({ name: 'healthreport_api_requests_total', help: 'Requests sent to the API server, by verb; at rest only watches are re-established.', labelNames: ['verb'], registers });
+  // Apart from apiRequests, whose contract is "at rest only watches are re-established": with leader
+  // election on, the Lease is renewed (leader) or polled (standby) every retryPeriod.
+  const leaderElectionRequests = new Counter<'verb'>({ name: 'healthreport_leader_election_requests_total', help: 'Requests for the leader election Lease, by verb: renewals (update) by the leader, polls (get) by a standby.', labelNames: ['verb'], registers });
   const logRequests = new Counter<'result'>({ name: 'healthreport_log_requests_total', help: 'Container log reads for report evidence (evidence.logs), by result; none at rest.', labelNames: ['result'], registers });
   const buildInfo = new Gauge<'version'>({ name: 'healthreport_build_info', help: 'Always 1; the version label names the running build.', labelNames: ['version'], registers });
   buildInfo.set({ version: options.version }, 1);
@@ -153,6 +157,7 @@ export function createMetrics(registry: Registry, options: MetricsOptions): Oper
     resourceForbidden,
     leader,
     apiRequests,
+    leaderElectionRequests,
     logRequests,
     setSubjectFindings(subject, active) {
       const key = subjectKey(subject);

@@ -166,6 +166,8 @@ start etcd --name local --data-dir "$CLUSTER_DIR/etcd" \
 wait_for etcd 30 curl -sf "http://127.0.0.1:$ETCD_CLIENT_PORT/health"
 
 log "starting kube-apiserver"
+# APISERVER_EXTRA_ARGS: more flags, split on spaces (the peers benchmark adds its audit log).
+read -r -a apiserver_extra <<<"${APISERVER_EXTRA_ARGS:-}"
 start kube-apiserver \
   --bind-address 127.0.0.1 --secure-port "$APISERVER_PORT" --advertise-address 127.0.0.1 \
   --etcd-servers "http://127.0.0.1:$ETCD_CLIENT_PORT" \
@@ -177,7 +179,8 @@ start kube-apiserver \
   --service-cluster-ip-range 10.96.0.0/16 \
   --endpoint-reconciler-type none \
   --allow-privileged \
-  --profiling=false
+  --profiling=false \
+  "${apiserver_extra[@]}"
 # --endpoint-reconciler-type none: the apiserver would publish 127.0.0.1 as
 # the endpoint of the "kubernetes" Service, which EndpointSlice validation
 # rejects (loopback), and nothing in the cluster needs to reach it that way.

@@ -26,7 +26,7 @@ describe('controller configuration', () => {
       workers: 2,
       reports: { retention: 3_600_000, maxFindingsPerReport: 50 },
       server: { metricsPort: 8080, healthPort: 8081 },
-      leaderElection: { leaseName: 'healthreport-operator', leaseDuration: 15_000, renewDeadline: 10_000, retryPeriod: 2_000 },
+      leaderElection: { leaseName: 'healthreport-operator', leaseDuration: 20_000, renewDeadline: 15_000, retryPeriod: 6_000 },
       rateLimit: { qps: 50, burst: 100, backoffBase: 100, backoffMax: 300_000 },
     });
     expect(config.analysis.thresholds.podPendingTooLongAfter).toBe(600_000);
@@ -73,7 +73,7 @@ analysis:
     const config = await loadControllerConfig(path);
     expect(config.namespaces).toEqual(['shop', 'payments']);
     expect(config.reports).toEqual({ retention: 1_800_000, maxFindingsPerReport: 50, maxEvidencePerFinding: 30, maxReportBytes: 262_144 });
-    expect(config.leaderElection).toMatchObject({ leaseDuration: 30_000, renewDeadline: 20_000, retryPeriod: 2_000 });
+    expect(config.leaderElection).toMatchObject({ leaseDuration: 30_000, renewDeadline: 20_000, retryPeriod: 6_000 });
     expect(config.analysis.disabledChecks).toEqual(['NodeCordoned']);
     expect(config.analysis.thresholds.podPendingTooLongAfter).toBe(300_000);
   });
@@ -96,7 +96,7 @@ analysis:
 
   it('rejects leader election timings that would let two leaders overlap', () => {
     expect(errorOf(() => parseControllerConfig({ leaderElection: { renewDeadline: '20s' } }, 'cfg.yaml'))).toMatch(/leaderElection\.renewDeadline: must be shorter than leaseDuration/);
-    expect(errorOf(() => parseControllerConfig({ leaderElection: { retryPeriod: '9s' } }, 'cfg.yaml'))).toMatch(/leaderElection\.retryPeriod/);
+    expect(errorOf(() => parseControllerConfig({ leaderElection: { retryPeriod: '13s' } }, 'cfg.yaml'))).toMatch(/leaderElection\.retryPeriod/);
   });
 
   it('rejects one port for metrics and probes', () => {

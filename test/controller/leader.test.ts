@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { LeaseClient, LeaseRecord, LeaseWriteResult, StoredLease } from '../../src/controller/leader.js';
 import type { LeaseApi } from '../../src/controller/leader.js';
-import { LeaderElector, claimedRecord, decideLeaseAction, formatMicroTime, kubernetesLeaseClient, leaseFromApi, leaseToApi, releasedRecord } from '../../src/controller/leader.js';
+import { LEADER_ELECTION_DEFAULTS, LeaderElector, claimedRecord, decideLeaseAction, formatMicroTime, kubernetesLeaseClient, leaseFromApi, leaseToApi, releasedRecord } from '../../src/controller/leader.js';
 import { KubeRequestError } from '../../src/kube/http.js';
+import { parseControllerConfig } from '../../src/config/controller.js';
 import { ManualClock } from './manual-clock.js';
 
 const T0 = Date.parse('2026-11-25T12:00:00Z');
@@ -118,32 +119,43 @@ describe('kubernetes lease client', () => {
   });
 });
 
-/** An in-memory Lease with resourceVersion checks, shared by the replicas of a test. */
+
+const { leaseDurationMs: LEASE, renewDeadlineMs: DEADLINE, retryPeriodMs: RETRY } = LEADER_ELECTION_DEFAULTS;
+/** A candidate's longest wait between polls (retryPeriod plus its 20 % jitter). */
+const CANDIDATE_POLL = 1.2 * RETRY;
+
+/** An in-memory Lease with resourceVersion checks, shared by the replicas of a test; counts requests per replica. */
 class FakeLeaseStore {
   lease: StoredLease | undefined;
   private version = 0;
   writes = 0;
+  readonly requests: string[] = [];
 
-  client(reachable: () => boolean = () => true): LeaseClient {
-    const check = () => {
+  client(identity = '?', reachable: () => boolean = () => true): LeaseClient {
+    const check = (verb: string) => {
       if (!reachable()) throw new Error('connect ECONNREFUSED');
+      this.requests.push(`${identity} ${verb}`);
     };
     return {
       get: async () => {
-        check();
+        check('get');
         return this.lease;
       },
       create: async (record) => {
-        check();
+        check('create');
         if (this.lease) return { type: 'conflict' };
         return this.write(record);
       },
       update: async (record, resourceVersion) => {
-        check();
+        check('update');
         if (!this.lease || this.lease.resourceVersion !== resourceVersion) return { type: 'conflict' };
         return this.write(record);
       },
     };
+  }
+
+  count(identity: string, verb: string): number {
+    return this.requests.filter((request) => request === `${identity} ${verb}`).length;
   }
 
   private write(record: LeaseRecord): LeaseWriteResult {
@@ -159,13 +171,13 @@ interface Replica {
   readonly events: string[];
 }
 
-function replica(identity: string, store: FakeLeaseStore, clock: ManualClock, log: string[], reachable?: () => boolean): Replica {
+function replica(identity: string, store: FakeLeaseStore, clock: ManualClock, log: string[], reachable?: () => boolean, random = () => 0.5): Replica {
   const events: string[] = [];
   const elector = new LeaderElector({
     identity,
-    client: store.client(reachable),
+    client: store.client(identity, reachable),
     clock,
-    random: () => 0.5,
+    random,
     onStartedLeading: () => {
       events.push('started');
       log.push(`${clock.now() - T0}ms ${identity} started`);
@@ -186,27 +198,49 @@ async function run(clock: ManualClock, ms: number, step = 100): Promise<void> {
   }
 }
 
+/** When (our clock) the log line "<identity> <event>" was written. */
+function loggedAt(log: string[], line: string): number {
+  const entry = log.find((l) => l.endsWith(line));
+  if (!entry) throw new Error(`no "${line}" in ${JSON.stringify(log)}`);
+  return T0 + Number(entry.split('ms')[0]);
+}
+
+describe('leader election defaults', () => {
+  it('keep the safety rule and a worst-case takeover within 30 s, with several times fewer renewals than 2 s', () => {
+    expect(DEADLINE).toBeLessThan(LEASE);
+    expect(LEASE - DEADLINE).toBeGreaterThanOrEqual(5_000);
+    // The leader gets at least two tries before its deadline.
+    expect(2 * RETRY).toBeLessThan(DEADLINE);
+    expect(LEASE + CANDIDATE_POLL).toBeLessThanOrEqual(30_000);
+    expect(3_600_000 / RETRY).toBeLessThanOrEqual(1_800 / 3);
+  });
+
+  it('are the config file defaults too', () => {
+    const config = parseControllerConfig({}, 'test');
+    expect(config.leaderElection).toMatchObject({ leaseDuration: LEASE, renewDeadline: DEADLINE, retryPeriod: RETRY });
+  });
+});
+
 describe('leader elector', () => {
-  it('acquires a free lease at start and renews it every retry period', async () => {
+  it('acquires a free lease at start and renews it every retry period with one PUT, no GET', async () => {
     const clock = new ManualClock(T0);
     const store = new FakeLeaseStore();
-    const log: string[] = [];
-    const a = replica('a', store, clock, log);
+    const a = replica('a', store, clock, []);
     a.elector.start();
     await run(clock, 100);
     expect(a.elector.isLeader).toBe(true);
-    expect(store.lease?.record.holderIdentity).toBe('a');
-    const writes = store.writes;
+    expect(store.requests).toEqual(['a get', 'a create']);
     const acquiredAt = store.lease?.record.acquireTime ?? 0;
-    await run(clock, 10_000);
-    expect(store.writes - writes).toBe(5);
-    expect(store.lease?.record.renewTime).toBe(acquiredAt + 10_000);
+    await run(clock, 10 * RETRY);
+    expect(store.count('a', 'update')).toBe(10);
+    expect(store.count('a', 'get')).toBe(1);
+    expect(store.lease?.record.renewTime).toBe(acquiredAt + 10 * RETRY);
     expect(store.lease?.record.acquireTime).toBe(acquiredAt);
     expect(a.events).toEqual(['started']);
     await a.elector.stop();
   });
 
-  it('lets only one of two replicas lead', async () => {
+  it('lets only one of two replicas lead; the standby polls with one GET per retry period', async () => {
     const clock = new ManualClock(T0);
     const store = new FakeLeaseStore();
     const log: string[] = [];
@@ -214,64 +248,147 @@ describe('leader elector', () => {
     const b = replica('b', store, clock, log);
     a.elector.start();
     b.elector.start();
-    await run(clock, 60_000);
+    await run(clock, 600_000);
     expect([a.elector.isLeader, b.elector.isLeader].filter(Boolean)).toHaveLength(1);
     expect(log).toHaveLength(1);
+    const [leader, standby] = a.elector.isLeader ? ['a', 'b'] : ['b', 'a'];
+    // 10 minutes: 100 renewals at 6 s (500 at client-go's 2 s, each a GET and a PUT).
+    expect(store.count(leader, 'update')).toBeGreaterThanOrEqual(99);
+    expect(store.count(leader, 'update')).toBeLessThanOrEqual(101);
+    expect(store.count(leader, 'get')).toBeLessThanOrEqual(1);
+    // The standby's polls: one every 6.6 s on average (random 0.5), plus its first.
+    expect(store.count(standby, 'get')).toBeGreaterThanOrEqual(Math.floor(600_000 / (1.1 * RETRY)));
+    expect(store.count(standby, 'get')).toBeLessThanOrEqual(Math.ceil(600_000 / (1.1 * RETRY)) + 2);
+    expect(store.count(standby, 'update') + store.count(standby, 'create')).toBeLessThanOrEqual(1);
     await a.elector.stop();
     await b.elector.stop();
   });
 
-  it('hands over when the leader loses the API: the old leader stops before the new one starts', async () => {
-    const clock = new ManualClock(T0);
-    const store = new FakeLeaseStore();
-    const log: string[] = [];
-    let aReachable = true;
-    const a = replica('a', store, clock, log, () => aReachable);
-    a.elector.start();
-    await run(clock, 100);
-    const b = replica('b', store, clock, log);
-    b.elector.start();
-    await run(clock, 5_900);
-    expect(a.elector.isLeader).toBe(true);
-    expect(b.elector.isLeader).toBe(false);
-    const lastRenewal = store.lease?.record.renewTime ?? 0;
-    aReachable = false;
-    await run(clock, 20_000);
-    expect(a.elector.isLeader).toBe(false);
-    expect(b.elector.isLeader).toBe(true);
-    const stoppedAt = Number(log.find((l) => l.endsWith('a stopped'))?.split('ms')[0]);
-    const startedAt = Number(log.find((l) => l.endsWith('b started'))?.split('ms')[0]);
-    expect(T0 + stoppedAt).toBeLessThanOrEqual(lastRenewal + 10_000);
-    expect(T0 + startedAt).toBeGreaterThanOrEqual(lastRenewal + 15_000);
-    expect(T0 + startedAt).toBeLessThanOrEqual(lastRenewal + 15_000 + 2 * 2_400);
-    expect(store.lease?.record).toMatchObject({ holderIdentity: 'b', leaseTransitions: 1 });
-    await a.elector.stop();
-    await b.elector.stop();
+  it('hands over when the leader dies without releasing: the old leader stops before the new one starts, within leaseDuration + one poll', async () => {
+    // Every phase of the standby's polling against the leader's renewals: the bound holds for all.
+    for (const offset of [0, 1_000, 2_500, 4_000, 5_900]) {
+      for (const jitter of [0, 1]) {
+        const clock = new ManualClock(T0);
+        const store = new FakeLeaseStore();
+        const log: string[] = [];
+        let aReachable = true;
+        const a = replica('a', store, clock, log, () => aReachable);
+        a.elector.start();
+        await run(clock, 100 + offset);
+        const b = replica('b', store, clock, log, undefined, () => jitter);
+        b.elector.start();
+        await run(clock, 3 * RETRY);
+        expect(a.elector.isLeader).toBe(true);
+        expect(b.elector.isLeader).toBe(false);
+        // The leader renews once more, then loses the API (as seen from b: it died).
+        await run(clock, RETRY);
+        const lastRenewal = store.lease?.record.renewTime ?? 0;
+        aReachable = false;
+        await run(clock, LEASE + 2 * RETRY + 1_000);
+        expect(a.elector.isLeader).toBe(false);
+        expect(b.elector.isLeader).toBe(true);
+        const stoppedAt = loggedAt(log, 'a stopped');
+        const startedAt = loggedAt(log, 'b started');
+        expect(stoppedAt).toBeLessThanOrEqual(lastRenewal + DEADLINE);
+        expect(startedAt).toBeGreaterThanOrEqual(lastRenewal + LEASE);
+        expect(startedAt - lastRenewal, `offset ${offset}, jitter ${jitter}`).toBeLessThanOrEqual(LEASE + CANDIDATE_POLL + 100);
+        expect(store.lease?.record).toMatchObject({ holderIdentity: 'b', leaseTransitions: 1 });
+        await a.elector.stop();
+        await b.elector.stop();
+      }
+    }
   });
 
-  it('releases the lease on stop so that a standby takes over within a retry period', async () => {
+  it('polls no faster than every retry period while the API fails, even past the expiry it waited for', async () => {
     const clock = new ManualClock(T0);
     const store = new FakeLeaseStore();
     const log: string[] = [];
     const a = replica('a', store, clock, log);
     a.elector.start();
     await run(clock, 100);
-    const b = replica('b', store, clock, log);
+    let bReachable = true;
+    let failedPolls = 0;
+    const healthy = store.client('b');
+    const client: LeaseClient = {
+      get: () => (bReachable ? healthy.get() : Promise.reject(new Error(`connect ECONNREFUSED (${(failedPolls += 1)})`))),
+      create: (record) => healthy.create(record),
+      update: (record, rv) => healthy.update(record, rv),
+    };
+    const b = new LeaderElector({ identity: 'b', client, clock, random: () => 0, onStartedLeading: () => undefined, onStoppedLeading: () => undefined });
+    b.start();
+    await run(clock, RETRY);
+    // b waits for an expiry LEASE after its last read; the API then fails for b past that moment.
+    bReachable = false;
+    await run(clock, LEASE + 10 * RETRY);
+    expect(failedPolls).toBeLessThanOrEqual(Math.ceil((LEASE + 10 * RETRY) / RETRY) + 1);
+    expect(failedPolls).toBeGreaterThanOrEqual(Math.floor((LEASE + 10 * RETRY) / RETRY) - 1);
+    await a.elector.stop();
+    await b.stop();
+  });
+
+  it('keeps leadership through one failed renewal by retrying sooner than a retry period', async () => {
+    const clock = new ManualClock(T0);
+    const store = new FakeLeaseStore();
+    let failNext = 0;
+    const healthy = store.client('a');
+    const client: LeaseClient = {
+      get: () => healthy.get(),
+      create: (record) => healthy.create(record),
+      update: (record, rv) => (failNext-- > 0 ? Promise.reject(new Error('etcdserver: request timed out')) : healthy.update(record, rv)),
+    };
+    const events: string[] = [];
+    const elector = new LeaderElector({ identity: 'a', client, clock, onStartedLeading: () => events.push('started'), onStoppedLeading: () => events.push('stopped') });
+    elector.start();
+    await run(clock, 100);
+    const renewedAt = clock.now();
+    // Two renewals in a row fail (at +6 s and +8 s); the third, at +10 s, is before the 15 s deadline.
+    failNext = 2;
+    await run(clock, RETRY + 2 * RETRY / 3 + 100);
+    expect(store.lease?.record.renewTime).toBeLessThan(renewedAt + DEADLINE);
+    expect(store.lease?.record.renewTime).toBeGreaterThan(renewedAt + RETRY);
+    await run(clock, 60_000);
+    expect(events).toEqual(['started']);
+    expect(elector.isLeader).toBe(true);
+    await elector.stop();
+  });
+
+  it('releases the lease on stop (one PUT) so that a standby takes over at its next poll', async () => {
+    const clock = new ManualClock(T0);
+    const store = new FakeLeaseStore();
+    const log: string[] = [];
+    const a = replica('a', store, clock, log);
+    a.elector.start();
+    await run(clock, 100);
+    const b = replica('b', store, clock, log, undefined, () => 1);
     b.elector.start();
     await run(clock, 30_000);
     expect(b.elector.isLeader).toBe(false);
+    const requestsBefore = store.requests.length;
     const stoppedAt = clock.now();
     await a.elector.stop();
+    expect(store.requests.slice(requestsBefore)).toEqual(['a update']);
     expect(a.events).toEqual(['started', 'stopped']);
-    expect(store.lease?.record.holderIdentity).toBe('');
-    await run(clock, 2_500);
+    expect(store.lease?.record).toMatchObject({ holderIdentity: '', leaseDurationSeconds: 1 });
+    await run(clock, CANDIDATE_POLL + 200);
     expect(b.elector.isLeader).toBe(true);
-    const startedAt = Number(log.find((l) => l.endsWith('b started'))?.split('ms')[0]);
-    expect(T0 + startedAt - stoppedAt).toBeLessThanOrEqual(2_400);
+    expect(loggedAt(log, 'b started') - stoppedAt).toBeLessThanOrEqual(CANDIDATE_POLL);
     await b.elector.stop();
   });
 
-  it('steps down at once when it finds the lease taken by another replica', async () => {
+  it('releases from a fresh read when its last write is stale', async () => {
+    const clock = new ManualClock(T0);
+    const store = new FakeLeaseStore();
+    const a = replica('a', store, clock, []);
+    a.elector.start();
+    await run(clock, 100);
+    // Someone touched the lease (an annotation added by kubectl): a's resourceVersion is stale, the holder is still a.
+    store.lease = { record: store.lease!.record, resourceVersion: '999' };
+    await a.elector.stop();
+    expect(store.requests.slice(-3)).toEqual(['a update', 'a get', 'a update']);
+    expect(store.lease?.record.holderIdentity).toBe('');
+  });
+
+  it('steps down at once when it finds the lease taken by another replica (its renewal conflicts, then it reads)', async () => {
     const clock = new ManualClock(T0);
     const store = new FakeLeaseStore();
     const a = replica('a', store, clock, []);
@@ -279,9 +396,11 @@ describe('leader elector', () => {
     await run(clock, 100);
     // An operator with a stale view forced the lease over (e.g. kubectl edit).
     store.lease = { record: { ...store.lease!.record, holderIdentity: 'intruder' }, resourceVersion: '999' };
-    await run(clock, 2_000);
+    await run(clock, RETRY);
     expect(a.elector.isLeader).toBe(false);
     expect(a.events).toEqual(['started', 'stopped']);
+    expect(store.requests.slice(-2)).toEqual(['a update', 'a get']);
+    expect(store.lease?.record.holderIdentity).toBe('intruder');
     await a.elector.stop();
   });
 
@@ -289,7 +408,7 @@ describe('leader elector', () => {
     const store = new FakeLeaseStore();
     const base = { identity: 'a', client: store.client(), onStartedLeading: () => undefined, onStoppedLeading: () => undefined };
     expect(() => new LeaderElector({ ...base, leaseDurationMs: 10_000, renewDeadlineMs: 10_000 })).toThrow(/renewDeadline/);
-    expect(() => new LeaderElector({ ...base, retryPeriodMs: 10_000 })).toThrow(/retryPeriod/);
+    expect(() => new LeaderElector({ ...base, retryPeriodMs: DEADLINE })).toThrow(/retryPeriod/);
   });
 });
 
@@ -302,27 +421,26 @@ describe('leader elector with a hanging API', () => {
     const client: LeaseClient = {
       get: () => (hang ? new Promise<never>(() => undefined) : healthy.get()),
       create: (record) => healthy.create(record),
-      update: (record, rv) => healthy.update(record, rv),
+      update: (record, rv) => (hang ? new Promise<never>(() => undefined) : healthy.update(record, rv)),
     };
     const events: string[] = [];
     const errors: string[] = [];
     const elector = new LeaderElector({ identity: 'a', client, clock, onStartedLeading: () => events.push('started'), onStoppedLeading: () => events.push('stopped'), onError: (e) => errors.push(String(e)) });
     elector.start();
-    await run(clock, 3_000);
+    await run(clock, 100);
     expect(elector.isLeader).toBe(true);
-    const renewedAt = store.lease?.record.renewTime ?? 0;
     hang = true;
-    await run(clock, 12_000);
+    await run(clock, DEADLINE + RETRY);
     expect(elector.isLeader).toBe(false);
     expect(events).toEqual(['started', 'stopped']);
-    expect(errors[0]).toMatch(/no answer within 10s/);
-    expect(renewedAt).toBeGreaterThan(T0);
+    expect(errors[0]).toMatch(new RegExp(`no answer within ${DEADLINE / 1000}s`));
+    expect(store.lease?.record.holderIdentity).toBe('a');
     hang = false;
-    await run(clock, 15_000);
+    await run(clock, DEADLINE + 2 * RETRY);
     expect(elector.isLeader).toBe(true);
     hang = true;
     const stopping = elector.stop();
-    await run(clock, 21_000);
+    await run(clock, 2 * DEADLINE + 1_000);
     await stopping;
     expect(events).toEqual(['started', 'stopped', 'started', 'stopped']);
   });

@@ -63,6 +63,20 @@ describe('promtool', { timeout: 120_000 }, () => {
     expect(run.status).toBe(0);
   });
 
+  it('test rules passes for every cross-cluster query of README "Many clusters"', () => {
+    const readme = readFileSync(resolve(repoRoot, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Many clusters'), readme.indexOf('\n## ', readme.indexOf('## Many clusters') + 1));
+    const queries = [...section.matchAll(/```promql\n([\s\S]*?)```/g)].flatMap((m) => m[1]!.split('\n')).filter((line) => line.trim() && !line.startsWith('#'));
+    expect(queries.length).toBeGreaterThanOrEqual(5);
+    const file = resolve(repoRoot, 'deploy/prometheus/many-clusters.test.yaml');
+    const tests = load(readFileSync(file, 'utf8')) as { tests: { promql_expr_test: { expr: string }[] }[] };
+    const tested = new Set(tests.tests.flatMap((t) => t.promql_expr_test.map((e) => e.expr)));
+    for (const query of queries) expect(tested.has(query), query).toBe(true);
+    const run = runTool('promtool', ['test', 'rules', file]);
+    expect(run.output).toContain('SUCCESS');
+    expect(run.status).toBe(0);
+  });
+
   it('test rules fails when a `for` is shorter than the documented one (the tests can fail)', () => {
     const dir = dirname(writeTempFile('healthreport-rules-', 'healthreport-rules.yaml', renderPlainRuleFile({ ...DEFAULT_ALERT_SETTINGS, criticalFor: '1m' })));
     copyFileSync(promtoolTests, join(dir, 'healthreport-rules.test.yaml'));

@@ -204,6 +204,22 @@ describe('the chart, rendered by helm', () => {
     expect(np.egress[1]?.ports).toEqual([{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }]);
   });
 
+  it('labels series with serviceMonitor.cluster only when it is set, and scopes the operator-down alert to that cluster', async () => {
+    type Monitor = { spec: { endpoints: { relabelings?: unknown[] }[] } };
+    type Rules = { spec: { groups: { rules: { alert: string; expr: string }[] }[] } };
+    const operatorDown = (objects: RenderedObject[]) =>
+      (find(objects, 'PrometheusRule')[0] as unknown as Rules).spec.groups.flatMap((g) => g.rules).find((r) => r.alert === 'HealthReportOperatorDown')?.expr;
+    const single = await renderChart(['--set', 'serviceMonitor.enabled=true', '--set', 'prometheusRule.enabled=true']);
+    // One cluster per Prometheus (its external_labels name it): no relabeling, no selector.
+    expect((find(single, 'ServiceMonitor')[0] as unknown as Monitor).spec.endpoints[0]?.relabelings).toBeUndefined();
+    expect(operatorDown(single)).not.toContain('cluster=');
+    const [monitor] = find(allOn, 'ServiceMonitor');
+    expect((monitor as unknown as Monitor).spec.endpoints[0]?.relabelings).toEqual([{ action: 'replace', targetLabel: 'cluster', replacement: 'prod-eu-1' }]);
+    const scoped = operatorDown(allOn) ?? '';
+    expect(scoped.match(/healthreport_build_info\{cluster="prod-eu-1"\}/g)).toHaveLength(3);
+    expect(scoped).toContain('group by (cluster)');
+  });
+
   it('rejects a wrong type and an unknown top-level key with a message naming it', async () => {
     const wrongType = await helm(['template', 'x', CHART, '--set', 'replicaCount=two']);
     expect(wrongType.code).not.toBe(0);
