@@ -27,7 +27,9 @@ import { KubeRequestError, connectionFromKubeConfig, kubeGetter } from '../src/k
 import type { KubeGetter } from '../src/kube/http.js';
 import { parseStoredReport } from '../src/report/healthreport.js';
 import { refKey } from '../src/report/report.js';
-import { AuditLog, bytesServed, idleByteRate } from './peers/apiserver-load.js';
+import { AuditLog, bytesServed, idleByteRate, watchEventMeanSizes } from './peers/apiserver-load.js';
+import { KIND_DESCRIPTORS } from '../src/model/kinds.js';
+import type { KindName } from '../src/model/kinds.js';
 import { FULL_SHAPE, LARGE_SHAPE, appName, countObjects, brokenScenario, namespaceName, populate, serviceBody, totals } from './controller-scenario.js';
 import type { ScenarioShape } from './controller-scenario.js';
 
@@ -69,7 +71,8 @@ if (!args.kubeconfig) throw new Error('--kubeconfig FILE is required: a dedicate
 const CONTROLLER_CONFIG = {
   operatorNamespace: OPERATOR_NAMESPACE,
   leaderElection: { enabled: args['leader-elect'] },
-  analysis: { thresholds: { serviceNoReadyEndpointsAfter: '0s' } },
+  // (The peers scenario's HPA and PDB are minutes old when measured: judged at once, as the peers do.)
+  analysis: { thresholds: { serviceNoReadyEndpointsAfter: '0s', hpaUnableToScaleAfter: '0s', pdbDisruptionsBlockedAfter: '0s' } },
   ...(args.workers ? { workers: Number(args.workers) } : {}),
   ...(args['heap-budget-mib'] ? { memory: { heapBudgetMiB: Number(args['heap-budget-mib']) } } : {}),
 };
@@ -434,7 +437,16 @@ async function main(): Promise<void> {
   const after = await scrape(metricsUrl);
   const cpuAfter = cpuSecondsOf(pid);
   const audited = audit ? audit.log.requestsSince(auditQuiet, audit.user) : undefined;
-  const bytesAtRest = audit ? Math.max(0, (await bytesServed(api)) - bytesQuiet - idleRate * quietS) : undefined;
+  const responseBytesAtRest = audit ? Math.max(0, (await bytesServed(api)) - bytesQuiet - idleRate * quietS) : undefined;
+  // Its watch events, each weighed at the API server's mean event size of that resource.
+  const meanSizes = audit ? await watchEventMeanSizes(api) : new Map<string, number>();
+  let watchBytesAtRest = 0;
+  for (const [labels, n] of Object.entries(delta(before, after, 'healthreport_watch_events_total'))) {
+    const kind = /resource="([^"]+)"/.exec(labels)?.[1] as KindName | undefined;
+    const descriptor = kind ? KIND_DESCRIPTORS[kind] : undefined;
+    const variant = descriptor?.variants[0];
+    if (descriptor && variant) watchBytesAtRest += n * (meanSizes.get(`${variant.group}/${descriptor.plural}`) ?? 0);
+  }
   const perHour = (n: number) => round((n * 3600) / quietS, 0);
   const requests = delta(before, after, 'healthreport_api_requests_total');
   const writes = delta(before, after, 'healthreport_report_writes_total');
@@ -462,7 +474,9 @@ async function main(): Promise<void> {
           auditedRequests: audited,
           auditedRequestsPerHour: perHour(audited.total),
           auditedRequestsPerHourByVerb: Object.fromEntries(Object.entries(audited.byVerb).map(([k, v]) => [k, perHour(v)])),
-          bytesServedPerHour: perHour(bytesAtRest ?? 0),
+          bytesServedPerHour: perHour((responseBytesAtRest ?? 0) + watchBytesAtRest),
+          responseBytesPerHour: perHour(responseBytesAtRest ?? 0),
+          watchEventBytesPerHour: perHour(watchBytesAtRest),
           idleBytesPerSecond: round(idleRate),
         }
       : {}),

@@ -18,6 +18,7 @@ export const EXTRA_UNBOUND_PODS = EXTRA_NAMESPACES;
 const PART_OF = { 'app.kubernetes.io/part-of': 'healthreport-bench' };
 const INGRESS_CLASS = 'bench-nginx';
 const STORAGE_CLASS = 'bench-standard';
+export const webhookName = (configuration: string): string => `${configuration}.bench.sre.otomi.io`;
 const WEBHOOK_NAMESPACE_SELECTOR = { matchLabels: { 'bench.sre.otomi.io/webhook': 'never-set' } };
 
 export interface ObjectRef {
@@ -34,6 +35,10 @@ export interface Breakage {
   /** Kinds a finding may name to count as reporting it; `prefix`: names starting with `name-` too (pods, ReplicaSets, Jobs). */
   readonly kinds: readonly string[];
   readonly prefix: boolean;
+  /** Objects that suffer from it without carrying it (the Service in front of crash-looping pods): a finding there is neither coverage nor noise. */
+  readonly related?: readonly ObjectRef[];
+  /** Other names a tool may give the object (k8sgpt names a webhook configuration by its webhook). */
+  readonly alsoNamed?: readonly string[];
 }
 
 export const BREAKAGE_TYPES: Record<string, string> = {
@@ -63,7 +68,8 @@ export function breakages(shape: ScenarioShape): Breakage[] {
       const global = n * shape.deploymentsPerNamespace + d;
       const ref = { namespace: namespaceName(n), name: appName(d) };
       const scenario = brokenScenario(global);
-      if (scenario) out.push({ type: scenario, object: { kind: 'Deployment', ...ref }, kinds: WORKLOAD, prefix: true });
+      // The Service of the same name selects these pods: no ready endpoints is their consequence.
+      if (scenario) out.push({ type: scenario, object: { kind: 'Deployment', ...ref }, kinds: WORKLOAD, prefix: true, related: [{ kind: 'Service', ...ref }] });
       if (selectsNothing(global)) out.push({ type: 'service-selects-nothing', object: { kind: 'Service', ...ref }, kinds: ['Service', 'Endpoints', 'EndpointSlice'], prefix: false });
     }
   }
@@ -82,7 +88,7 @@ export function breakages(shape: ScenarioShape): Breakage[] {
       at('cronjob-failing', 'CronJob', 'nightly-fail', ['CronJob', 'Job', 'Pod'], true),
     );
   }
-  out.push({ type: 'webhook-missing-service', object: { kind: 'ValidatingWebhookConfiguration', name: 'bench-webhook-ghost' }, kinds: ['ValidatingWebhookConfiguration', 'Service'], prefix: false });
+  out.push({ type: 'webhook-missing-service', object: { kind: 'ValidatingWebhookConfiguration', name: 'bench-webhook-ghost' }, kinds: ['ValidatingWebhookConfiguration', 'Service'], prefix: false, alsoNamed: [webhookName('bench-webhook-ghost')] });
   return out;
 }
 
@@ -200,7 +206,7 @@ export async function populateExtras(api: KubeGetter): Promise<void> {
     kind: 'ValidatingWebhookConfiguration',
     metadata: { name, labels: PART_OF },
     webhooks: [{
-      name: `${name}.bench.sre.otomi.io`,
+      name: webhookName(name),
       clientConfig: { service: { namespace: extraNamespace(0), name: service, path: '/validate', port: 80 } },
       rules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['configmaps'] }],
       namespaceSelector: WEBHOOK_NAMESPACE_SELECTOR,

@@ -104,11 +104,15 @@ const splitName = (qualified: string): { namespace?: string; name: string } => {
 /** k8sgpt kinds as it prints them, to the API's kind names. */
 const K8SGPT_KINDS: Record<string, string> = { HorizontalPodAutoScaler: 'HorizontalPodAutoscaler', HorizontalPodAutoscaling: 'HorizontalPodAutoscaler' };
 
-/** `k8sgpt analyze -o json`: {results: [{kind, name: "ns/name", error: [{Text}], parentObject}]}; every result is a problem. */
+/**
+ * `k8sgpt analyze -o json`: {results: [{kind, name: "ns/name", error: [{Text}], parentObject}]}; every
+ * result is a problem. Webhook configurations are named by the webhook inside ("/NAME.of.webhook").
+ */
 export function k8sgptFindings(stdout: string): Finding[] {
   const doc = firstJson(stdout) as { results?: { kind?: string; name?: string; error?: { Text?: string }[] }[] | null };
   return (doc.results ?? []).map((r) => ({
-    kind: K8SGPT_KINDS[r.kind ?? ''] ?? r.kind ?? '?',
+    // Its Storage and Security analyzers prefix the kind ("Storage/PersistentVolumeClaim").
+    kind: ((kind) => K8SGPT_KINDS[kind] ?? kind)((r.kind ?? '?').split('/').pop() ?? '?'),
     ...splitName(r.name ?? '?'),
     level: 'error' as const,
     text: (r.error ?? []).map((e) => e.Text ?? '').join(' | '),

@@ -33,6 +33,17 @@ export interface ClusterReader {
   podsMatching(namespace: string, selector: LabelSelector | null | undefined): readonly Pod[];
   /** Pods of a namespace selected by an equality selector (Services, Istio); empty selects none. */
   podsWithLabels(namespace: string, labels: Readonly<Record<string, string>> | null | undefined): readonly Pod[];
+  /**
+   * Objects of a kind in a namespace that carry every one of these labels (an equality selector; an
+   * empty or missing one selects none), in list order. From an index, not a scan of the namespace.
+   */
+  withLabels<K extends KindName>(kind: K, namespace: string, labels: Readonly<Record<string, string>> | null | undefined): readonly KindMap[K][];
+  /**
+   * Objects of a kind in the owner's namespace with an owner reference to the owner's kind that
+   * carries the owner's uid or its name, in list order: the candidates, from an index, that each
+   * caller narrows with its own rule (controller references only, uid before name, ...).
+   */
+  referencing<K extends KindName>(kind: K, owner: KubeObject): readonly KindMap[K][];
   podsOnNode(nodeName: string): readonly Pod[];
   /** Events whose involved object is this one, most recent first. */
   eventsFor(ref: { kind: string; namespace?: string | undefined; name: string }): readonly ClusterEvent[];
@@ -60,16 +71,31 @@ const involvedKey = (event: ClusterEvent): string => `${event.involved.kind}/${k
 class Bucket<T> {
   private readonly entries = new Map<string, T>();
   private listed: readonly T[] | undefined;
+  /** Indexes derived from the list (by label, by owner), built on first read, dropped on a change. */
+  private derived: Map<string, unknown> | undefined;
 
   constructor(private readonly order?: (a: T, b: T) => number) {}
 
   set(key: string, value: T): void {
     this.entries.set(key, value);
     this.listed = undefined;
+    this.derived = undefined;
   }
 
   delete(key: string): void {
-    if (this.entries.delete(key)) this.listed = undefined;
+    if (this.entries.delete(key)) {
+      this.listed = undefined;
+      this.derived = undefined;
+    }
+  }
+
+  /** An index computed from the list, kept until the bucket changes. */
+  derive<R>(name: string, build: (list: readonly T[]) => R): R {
+    this.derived ??= new Map();
+    if (this.derived.has(name)) return this.derived.get(name) as R;
+    const index = build(this.list());
+    this.derived.set(name, index);
+    return index;
   }
 
   get(key: string): T | undefined {
@@ -110,6 +136,10 @@ class BucketIndex<T> {
 
   list(bucket: string): readonly T[] {
     return this.buckets.get(bucket)?.list() ?? EMPTY;
+  }
+
+  bucket(bucket: string): Bucket<T> | undefined {
+    return this.buckets.get(bucket);
   }
 
   keys(): IterableIterator<string> {
@@ -241,12 +271,41 @@ export class ClusterView implements ClusterReader {
 
   podsMatching(namespace: string, selector: LabelSelector | null | undefined): readonly Pod[] {
     if (!selector) return EMPTY;
-    return this.inNamespace('Pod', namespace).filter((pod) => matchesLabelSelector(pod.metadata.labels, selector));
+    // The matchLabels part narrows through the label index; the expressions then filter the few left.
+    const candidates = Object.keys(selector.matchLabels ?? {}).length > 0 ? this.withLabels('Pod', namespace, selector.matchLabels) : this.inNamespace('Pod', namespace);
+    return candidates.filter((pod) => matchesLabelSelector(pod.metadata.labels, selector));
   }
 
   podsWithLabels(namespace: string, labels: Readonly<Record<string, string>> | null | undefined): readonly Pod[] {
-    if (!labels) return EMPTY;
-    return this.inNamespace('Pod', namespace).filter((pod) => matchesEqualitySelector(pod.metadata.labels, labels));
+    return this.withLabels('Pod', namespace, labels);
+  }
+
+  withLabels<K extends KindName>(kind: K, namespace: string, labels: Readonly<Record<string, string>> | null | undefined): readonly KindMap[K][] {
+    const entries = Object.entries(labels ?? {});
+    const bucket = this.byNamespace.get(kind)?.bucket(namespace);
+    if (entries.length === 0 || !bucket) return EMPTY;
+    const index = bucket.derive('labels', labelIndexOf);
+    let smallest: readonly KubeObject[] | undefined;
+    for (const [key, value] of entries) {
+      const found = index.get(labelKey(key, value));
+      if (!found) return EMPTY;
+      if (!smallest || found.length < smallest.length) smallest = found;
+    }
+    const list = smallest ?? EMPTY;
+    if (entries.length === 1) return list as readonly KindMap[K][];
+    return list.filter((obj) => matchesEqualitySelector(obj.metadata.labels, labels)) as KindMap[K][];
+  }
+
+  referencing<K extends KindName>(kind: K, owner: KubeObject): readonly KindMap[K][] {
+    const { namespace, name, uid } = owner.metadata;
+    const bucket = namespace === undefined ? undefined : this.byNamespace.get(kind)?.bucket(namespace);
+    if (!bucket) return EMPTY;
+    const { positions, list } = bucket.derive('owners', ownerIndexOf);
+    const byUid = uid ? positions.get(ownerKey(owner.kind, 'uid', uid)) : undefined;
+    const byName = positions.get(ownerKey(owner.kind, 'name', name));
+    if (!byUid && !byName) return EMPTY;
+    const at = !byUid ? byName! : !byName ? byUid : [...new Set([...byUid, ...byName])].sort((a, b) => a - b);
+    return at.map((i) => list[i]!) as KindMap[K][];
   }
 
   podsOnNode(nodeName: string): readonly Pod[] {
@@ -310,6 +369,43 @@ export class ClusterView implements ClusterReader {
   }
 }
 
+const labelKey = (key: string, value: string): string => `${key}\u0000${value}`;
+
+/** Objects by `key\0value` of each of their labels, in list order. */
+function labelIndexOf(list: readonly KubeObject[]): Map<string, KubeObject[]> {
+  const index = new Map<string, KubeObject[]>();
+  for (const obj of list) {
+    const labels = obj.metadata.labels;
+    if (!labels) continue;
+    for (const key in labels) {
+      const k = labelKey(key, labels[key]!);
+      const found = index.get(k);
+      if (found) found.push(obj);
+      else index.set(k, [obj]);
+    }
+  }
+  return index;
+}
+
+const ownerKey = (kind: string, by: 'uid' | 'name', value: string): string => `${kind}\u0000${by}\u0000${value}`;
+
+/** Positions in the list of the objects naming an owner, by the owner's kind and uid, and by its kind and name. */
+function ownerIndexOf(list: readonly KubeObject[]): { positions: Map<string, number[]>; list: readonly KubeObject[] } {
+  const positions = new Map<string, number[]>();
+  const add = (key: string, i: number): void => {
+    const found = positions.get(key);
+    if (!found) positions.set(key, [i]);
+    else if (found[found.length - 1] !== i) found.push(i);
+  };
+  list.forEach((obj, i) => {
+    for (const ref of obj.metadata.ownerReferences ?? []) {
+      if (ref.uid) add(ownerKey(ref.kind, 'uid', ref.uid), i);
+      add(ownerKey(ref.kind, 'name', ref.name), i);
+    }
+  });
+  return { positions, list };
+}
+
 /**
  * Owner kinds that findings roll up to; anything else (e.g. a custom operator's CR) stops the roll-up.
  * `subjectOf` reads them, so an analyzer that names subjects declares them among its inputs.
@@ -337,6 +433,8 @@ export function scopeToNamespaces(view: ClusterReader, namespaces: ReadonlySet<s
     namespaces: () => view.namespaces().filter((ns) => namespaces.has(ns)),
     podsMatching: (namespace, selector) => view.podsMatching(namespace, selector),
     podsWithLabels: (namespace, labels) => view.podsWithLabels(namespace, labels),
+    withLabels: (kind, namespace, labels) => view.withLabels(kind, namespace, labels),
+    referencing: (kind, owner) => view.referencing(kind, owner),
     podsOnNode: (nodeName) => view.podsOnNode(nodeName).filter((pod) => namespaces.has(pod.metadata.namespace ?? '')),
     eventsFor: (ref) => view.eventsFor(ref),
     controllerOf: (obj) => view.controllerOf(obj),
@@ -361,6 +459,8 @@ export function restrictView(view: ClusterReader, allowed: ReadonlySet<KindName>
     namespaces: () => view.namespaces(),
     podsMatching: (namespace, selector) => (guard('Pod'), view.podsMatching(namespace, selector)),
     podsWithLabels: (namespace, labels) => (guard('Pod'), view.podsWithLabels(namespace, labels)),
+    withLabels: (kind, namespace, labels) => (guard(kind), view.withLabels(kind, namespace, labels)),
+    referencing: (kind, owner) => (guard(kind), view.referencing(kind, owner)),
     podsOnNode: (nodeName) => (guard('Pod'), view.podsOnNode(nodeName)),
     eventsFor: (ref) => (guard('Event'), view.eventsFor(ref)),
     controllerOf: (obj) => view.controllerOf(obj),
@@ -401,6 +501,9 @@ export function focusOnSubjects(view: ClusterReader, subjectKeys: ReadonlySet<st
     namespaces: () => view.namespaces(),
     podsMatching: (namespace, selector) => view.podsMatching(namespace, selector),
     podsWithLabels: (namespace, labels) => view.podsWithLabels(namespace, labels),
+    withLabels: <K extends KindName>(kind: K, namespace: string, labels: Readonly<Record<string, string>> | null | undefined) =>
+      focused.has(kind) ? (keep(view.withLabels(kind, namespace, labels)) as readonly KindMap[K][]) : view.withLabels(kind, namespace, labels),
+    referencing: <K extends KindName>(kind: K, owner: KubeObject) => (focused.has(kind) ? (keep(view.referencing(kind, owner)) as readonly KindMap[K][]) : view.referencing(kind, owner)),
     podsOnNode: (nodeName) => view.podsOnNode(nodeName),
     eventsFor: (ref) => view.eventsFor(ref),
     controllerOf: (obj) => view.controllerOf(obj),

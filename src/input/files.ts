@@ -1,4 +1,5 @@
 // Loads dumps from files and directories (recursively: *.yaml, *.yml, *.json).
+import { constants } from 'node:buffer';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError, parseDocuments } from './documents.js';
@@ -24,15 +25,30 @@ async function filesUnder(path: string): Promise<string[]> {
   return out;
 }
 
-export async function loadDumpFiles(paths: readonly string[]): Promise<{ objects: unknown[]; files: string[] }> {
+/**
+ * A file is read as one string, and V8 caps a string at 2^29 - 24 characters (512 MiB): a single
+ * `kubectl get -o json` of more than ~60,000 pods is larger. Said plainly, before reading.
+ */
+export const MAX_FILE_BYTES = constants.MAX_STRING_LENGTH;
+
+export async function loadDumpFiles(paths: readonly string[], options: { readonly maxFileBytes?: number } = {}): Promise<{ objects: unknown[]; files: string[] }> {
+  const maxFileBytes = options.maxFileBytes ?? MAX_FILE_BYTES;
   const files: string[] = [];
   for (const path of paths) files.push(...(await filesUnder(path)));
   const objects: unknown[] = [];
   for (const file of files) {
     let text: string;
     try {
+      const { size } = await stat(file);
+      if (size > maxFileBytes) {
+        throw new InputError(
+          file,
+          `${size} bytes, too large to read as one string (at most ${maxFileBytes}); split the dump into several files, e.g. one \`kubectl get -o json\` per namespace, and pass their directory`,
+        );
+      }
       text = await readFile(file, 'utf8');
     } catch (error) {
+      if (error instanceof InputError) throw error;
       throw new InputError(file, `cannot read: ${error instanceof Error ? error.message : String(error)}`);
     }
     for (const obj of parseDocuments(text, file)) objects.push(obj);

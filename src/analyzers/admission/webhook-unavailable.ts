@@ -10,7 +10,7 @@ import { formatLabelSelector } from '../../cluster/selectors.js';
 import type { ObjectRef } from '../../model/meta.js';
 import { ageMs, formatDuration, objectRef, olderThan } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
-import { PodIndex, describeControllerTrouble, describePodReadiness, endpointSlicesOf, readyEndpointCount, serviceBackendState } from '../network/service-backends.js';
+import { describeControllerTrouble, describePodReadiness, endpointSlicesOf, readyEndpointCount, serviceBackendState } from '../network/service-backends.js';
 
 /** Related pods listed on a finding: enough for root-cause linking without bloating the report. */
 const MAX_RELATED_PODS = 20;
@@ -33,7 +33,7 @@ function latest(a: string | undefined, b: string | undefined): string | undefine
 }
 
 /** Why the webhook's Service cannot answer, or undefined when it can (or the view cannot tell). */
-function outageOf(ctx: AnalysisContext, index: PodIndex, config: WebhookConfiguration, hook: AdmissionWebhook): Outage | undefined {
+function outageOf(ctx: AnalysisContext, config: WebhookConfiguration, hook: AdmissionWebhook): Outage | undefined {
   const target = hook.clientConfig.service;
   if (!target) return undefined;
   const { view, settings } = ctx;
@@ -41,7 +41,7 @@ function outageOf(ctx: AnalysisContext, index: PodIndex, config: WebhookConfigur
   const created = config.metadata.creationTimestamp;
   const service = view.get('Service', target.namespace, target.name);
   if (!service) return { hook, service: serviceName, problem: `its Service ${serviceName} does not exist`, since: created, sinceKnown: false, details: [], related: [] };
-  const state = serviceBackendState(index, service);
+  const state = serviceBackendState(view, service);
   const since = (at: string | undefined): string | undefined => latest(latest(created, service.metadata.creationTimestamp), at);
   switch (state.type) {
     case 'serving':
@@ -130,7 +130,6 @@ export const unavailableAdmissionWebhooks: Analyzer = {
   analyze(ctx) {
     const { view } = ctx;
     const threshold = ctx.settings.thresholds.admissionWebhookUnavailableAfter;
-    const index = new PodIndex(view);
     const configs: WebhookConfiguration[] = [
       ...(view.has('ValidatingWebhookConfiguration') ? view.list('ValidatingWebhookConfiguration') : []),
       ...(view.has('MutatingWebhookConfiguration') ? view.list('MutatingWebhookConfiguration') : []),
@@ -140,7 +139,7 @@ export const unavailableAdmissionWebhooks: Analyzer = {
       if (config.metadata.deletionTimestamp) continue;
       const outages = (config.webhooks ?? [])
         .filter(failsClosed)
-        .map((hook) => outageOf(ctx, index, config, hook))
+        .map((hook) => outageOf(ctx, config, hook))
         // The subject is cluster-scoped: the analyzer always runs on the whole cluster.
         .filter((o): o is Outage => o !== undefined && olderThan(ctx, o.since, threshold, undefined));
       if (outages.length) findings.push(finding(ctx, config, outages));

@@ -32,7 +32,7 @@ const byNewest = (a: KubeObject, b: KubeObject): number => (b.metadata.creationT
 /** The CertificateRequests a Certificate owns; empty when CertificateRequests are not in the view. */
 export function requestsOf(view: ClusterReader, cert: Certificate): CertificateRequest[] {
   if (!view.has('CertificateRequest') || !cert.metadata.namespace) return [];
-  return view.inNamespace('CertificateRequest', cert.metadata.namespace).filter((request) => isOwnedBy(request, cert));
+  return view.referencing('CertificateRequest', cert).filter((request) => isOwnedBy(request, cert));
 }
 
 /**
@@ -56,13 +56,13 @@ export function currentRequest(view: ClusterReader, cert: Certificate): Certific
 
 export function ordersOf(view: ClusterReader, request: CertificateRequest): Order[] {
   if (!view.has('Order') || !request.metadata.namespace) return [];
-  return view.inNamespace('Order', request.metadata.namespace).filter((o) => isOwnedBy(o, request)).sort(byNewest);
+  return view.referencing('Order', request).filter((o) => isOwnedBy(o, request)).sort(byNewest);
 }
 
 export function challengesOf(view: ClusterReader, order: Order): Challenge[] {
   if (!view.has('Challenge') || !order.metadata.namespace) return [];
   return view
-    .inNamespace('Challenge', order.metadata.namespace)
+    .referencing('Challenge', order)
     .filter((c) => isOwnedBy(c, order))
     .sort((a, b) => a.spec.dnsName.localeCompare(b.spec.dnsName) || a.metadata.name.localeCompare(b.metadata.name));
 }

@@ -46,7 +46,7 @@ function supersededBySuccess(view: ClusterReader, job: Job, cronJob: { name: str
 /** The Job's pods, by their controller reference. */
 function podsOf(view: ClusterReader, job: Job): readonly Pod[] {
   if (!view.has('Pod')) return [];
-  return view.inNamespace('Pod', job.metadata.namespace ?? '').filter((pod) =>
+  return view.referencing('Pod', job).filter((pod) =>
     (pod.metadata.ownerReferences ?? []).some((ref) => ref.kind === 'Job' && (ref.uid && job.metadata.uid ? ref.uid === job.metadata.uid : ref.name === job.metadata.name)),
   );
 }

@@ -5,7 +5,7 @@ import type { Pod } from '../../model/core.js';
 import type { ObjectRef } from '../../model/meta.js';
 import { ageMs, formatDuration, isPodTerminal, objectRef, olderThan, recheckWhenAged } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
-import { CLUSTER_DNS_LABEL, CLUSTER_DNS_NAMESPACE, describeControllerTrouble, describePodReadiness, isClusterDnsService, isPodReady, PodIndex, serviceBackendState } from './service-backends.js';
+import { CLUSTER_DNS_LABEL, CLUSTER_DNS_NAMESPACE, describeControllerTrouble, describePodReadiness, isClusterDnsService, isPodReady, serviceBackendState } from './service-backends.js';
 
 function isCrashLooping(pod: Pod): boolean {
   return (pod.status.containerStatuses ?? []).some((s) => s.state?.waiting?.reason === 'CrashLoopBackOff');
@@ -38,7 +38,7 @@ export const clusterDns: Analyzer = {
     const related = dnsPods.map((pod) => objectRef(pod));
     const evidence = (pods: readonly Pod[]): string[] => pods.slice(0, ctx.settings.evidence.maxEvents).map(describePodReadiness);
 
-    const state = service ? serviceBackendState(new PodIndex(view), service) : undefined;
+    const state = service ? serviceBackendState(view, service) : undefined;
     const serviceDownSince = state?.type === 'no-ready-endpoints' || state?.type === 'no-pods' ? state.since : undefined;
     recheckWhenAged(ctx, serviceDownSince, ctx.settings.thresholds.serviceNoReadyEndpointsAfter, service?.metadata.namespace);
     const serviceDown =

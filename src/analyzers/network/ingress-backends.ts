@@ -5,7 +5,7 @@ import type { Service } from '../../model/core.js';
 import type { Ingress, IngressBackend } from '../../model/networking.js';
 import { ageMs, objectRef, recheckWhenAged } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
-import { PodIndex, serviceBackendState } from './service-backends.js';
+import { serviceBackendState } from './service-backends.js';
 
 interface BackendUse {
   readonly service: string;
@@ -43,7 +43,7 @@ function exposesPort(service: Service, port: BackendUse['port']): boolean {
 }
 
 /** Why the backend cannot serve, or undefined when it can (or the view cannot tell). */
-function backendProblem(ctx: AnalysisContext, pods: PodIndex, ingress: Ingress, use: BackendUse): { cause: string; evidence: string[]; service?: Service; firstSeen?: string } | undefined {
+function backendProblem(ctx: AnalysisContext, ingress: Ingress, use: BackendUse): { cause: string; evidence: string[]; service?: Service; firstSeen?: string } | undefined {
   const { view } = ctx;
   const service = view.get('Service', ingress.metadata.namespace, use.service);
   if (!service) return { cause: 'which does not exist', evidence: [`Service ${ingress.metadata.namespace ?? ''}/${use.service}: not found`] };
@@ -52,7 +52,7 @@ function backendProblem(ctx: AnalysisContext, pods: PodIndex, ingress: Ingress, 
     return { cause: `whose ${describeBackendPort(use.port)} does not exist`, evidence: [`ports of the Service: ${ports}`], service };
   }
   if (!view.has('Pod')) return undefined;
-  const state = serviceBackendState(pods, service);
+  const state = serviceBackendState(ctx.view, service);
   const grace = ctx.settings.thresholds.serviceNoReadyEndpointsAfter;
   // Each state below turns into a problem once it has lasted the grace period.
   const since = state.type === 'selects-nothing' ? (state.reason ? undefined : service.metadata.creationTimestamp) : state.type === 'no-ready-endpoints' || state.type === 'no-pods' ? state.since : undefined;
@@ -77,12 +77,11 @@ export const ingressBackends: Analyzer = {
   optionalReads: ['Pod', 'EndpointSlice', 'Deployment', 'StatefulSet', 'DaemonSet'],
   analyze(ctx) {
     const findings: Finding[] = [];
-    const pods = new PodIndex(ctx.view);
     for (const ingress of ctx.view.list('Ingress')) {
       if (ingress.metadata.deletionTimestamp) continue;
       const name = `${ingress.metadata.namespace ?? ''}/${ingress.metadata.name}`;
       for (const use of backendUses(ingress)) {
-        const problem = backendProblem(ctx, pods, ingress, use);
+        const problem = backendProblem(ctx, ingress, use);
         if (!problem) continue;
         const routes = use.routes.length > 3 ? `${use.routes.slice(0, 3).join(', ')} and ${use.routes.length - 3} more` : use.routes.join(', ');
         findings.push({

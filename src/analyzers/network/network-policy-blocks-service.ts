@@ -8,7 +8,7 @@ import { objectRef } from '../evidence.js';
 import type { Analyzer, Finding } from '../types.js';
 import { describePolicies, isolatingPolicies, portsAdmit } from './network-policy-semantics.js';
 import type { PortOnPod } from './network-policy-semantics.js';
-import { PodIndex, backendPods, resolveTargetPort, selectsPods } from './service-backends.js';
+import { backendPods, resolveTargetPort, selectsPods } from './service-backends.js';
 
 /** The Service's target ports as this pod serves them; undefined when one cannot be resolved (then nothing is claimed). */
 function targetPortsOn(service: Service, pod: Pod): PortOnPod[] | undefined {
@@ -39,10 +39,9 @@ export const networkPolicyBlockedServices: Analyzer = {
   reads: ['NetworkPolicy', 'Service', 'Pod'],
   analyze({ view }) {
     const findings: Finding[] = [];
-    const index = new PodIndex(view);
     for (const service of view.list('Service')) {
       if (service.metadata.deletionTimestamp || !selectsPods(service)) continue;
-      const pods = backendPods(index, service);
+      const pods = backendPods(view, service);
       if (pods.length === 0) continue;
       const blocking: NetworkPolicy[] = [];
       let portsShown: readonly PortOnPod[] = [];

@@ -33,48 +33,10 @@ export function isPodReady(pod: Pod): boolean {
   return findCondition(pod.status.conditions, 'Ready')?.status === 'True';
 }
 
-/**
- * Pods indexed by namespace and label, built lazily within one analysis run: selecting the pods of
- * thousands of Services then costs one pass over each namespace's pods instead of one per Service.
- * Selects exactly as the view's podsWithLabels does (an empty selector selects nothing).
- */
-export class PodIndex {
-  private readonly byNamespace = new Map<string, Map<string, Pod[]>>();
-
-  constructor(readonly view: ClusterReader) {}
-
-  withLabels(namespace: string, selector: Readonly<Record<string, string>> | null | undefined): readonly Pod[] {
-    const entries = Object.entries(selector ?? {});
-    if (entries.length === 0) return [];
-    const index = this.namespaceIndex(namespace);
-    const lists = entries.map(([key, value]) => index.get(`${key}\u0000${value}`) ?? []).sort((a, b) => a.length - b.length);
-    const [smallest = [], ...rest] = lists;
-    if (rest.length === 0) return smallest;
-    const others = rest.map((list) => new Set(list));
-    return smallest.filter((pod) => others.every((set) => set.has(pod)));
-  }
-
-  private namespaceIndex(namespace: string): Map<string, Pod[]> {
-    const cached = this.byNamespace.get(namespace);
-    if (cached) return cached;
-    const index = new Map<string, Pod[]>();
-    for (const pod of this.view.inNamespace('Pod', namespace)) {
-      for (const [key, value] of Object.entries(pod.metadata.labels ?? {})) {
-        const k = `${key}\u0000${value}`;
-        const list = index.get(k);
-        if (list) list.push(pod);
-        else index.set(k, [pod]);
-      }
-    }
-    this.byNamespace.set(namespace, index);
-    return index;
-  }
-}
-
 /** Pods that can back a Service: selected, not finished and not being deleted. */
-export function backendPods(pods: PodIndex, service: Service): readonly Pod[] {
+export function backendPods(view: ClusterReader, service: Service): readonly Pod[] {
   const namespace = service.metadata.namespace ?? '';
-  return pods.withLabels(namespace, service.spec.selector).filter((pod) => !isPodTerminal(pod) && !pod.metadata.deletionTimestamp);
+  return view.podsWithLabels(namespace, service.spec.selector).filter((pod) => !isPodTerminal(pod) && !pod.metadata.deletionTimestamp);
 }
 
 /**
@@ -82,10 +44,9 @@ export function backendPods(pods: PodIndex, service: Service): readonly Pod[] {
  * the pods that can back it.
  */
 export function* selectorServicesWithBackends(view: ClusterReader): Generator<{ readonly service: Service; readonly pods: readonly Pod[] }> {
-  const index = new PodIndex(view);
   for (const service of view.list('Service')) {
     if (service.metadata.deletionTimestamp || !selectsPods(service) || isClusterDnsService(service)) continue;
-    yield { service, pods: backendPods(index, service) };
+    yield { service, pods: backendPods(view, service) };
   }
 }
 
@@ -93,7 +54,7 @@ export function* selectorServicesWithBackends(view: ClusterReader): Generator<{ 
 export function endpointSlicesOf(view: ClusterReader, service: Service): readonly EndpointSlice[] {
   if (!view.has('EndpointSlice')) return [];
   const namespace = service.metadata.namespace ?? '';
-  return view.inNamespace('EndpointSlice', namespace).filter((slice) => slice.metadata.labels?.[SERVICE_NAME_LABEL] === service.metadata.name);
+  return view.withLabels('EndpointSlice', namespace, { [SERVICE_NAME_LABEL]: service.metadata.name });
 }
 
 /** The API says a nil ready condition is to be read as ready. */
@@ -115,13 +76,12 @@ export type ServiceBackendState =
   | { readonly type: 'no-pods'; readonly workloads: readonly PodController[]; readonly since?: string }
   | { readonly type: 'serving'; readonly pods: readonly Pod[]; readonly ready: number };
 
-export function serviceBackendState(index: PodIndex, service: Service): ServiceBackendState {
+export function serviceBackendState(view: ClusterReader, service: Service): ServiceBackendState {
   if (!selectsPods(service)) return { type: 'unmanaged' };
-  const { view } = index;
   const namespace = service.metadata.namespace ?? '';
-  const pods = backendPods(index, service);
+  const pods = backendPods(view, service);
   if (pods.length === 0) {
-    const matching = index.withLabels(namespace, service.spec.selector);
+    const matching = view.podsWithLabels(namespace, service.spec.selector);
     if (matching.some((pod) => pod.metadata.deletionTimestamp && !isPodTerminal(pod))) return { type: 'selects-nothing', reason: 'terminating' };
     // Finished pods (a Job's) do carry the labels: the selector is right, there is just nothing running now.
     if (matching.some(isPodTerminal)) return { type: 'selects-nothing', reason: 'completed' };

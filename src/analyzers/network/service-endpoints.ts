@@ -4,7 +4,7 @@ import { formatLabels } from '../../cluster/selectors.js';
 import type { Service } from '../../model/core.js';
 import { ageMs, formatDuration, objectRef, recheckWhenAged } from '../evidence.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
-import { PodIndex, describeControllerTrouble, describePodReadiness, isClusterDnsService, serviceBackendState } from './service-backends.js';
+import { describeControllerTrouble, describePodReadiness, isClusterDnsService, serviceBackendState } from './service-backends.js';
 
 /** Related pods listed on a finding: enough for root-cause linking without bloating the report. */
 const MAX_RELATED_PODS = 20;
@@ -35,10 +35,9 @@ export const serviceEndpoints: Analyzer = {
     const { view, now } = ctx;
     const grace = ctx.settings.thresholds.serviceNoReadyEndpointsAfter;
     const findings: Finding[] = [];
-    const index = new PodIndex(view);
     for (const service of view.list('Service')) {
       if (service.metadata.deletionTimestamp || isClusterDnsService(service)) continue;
-      const state = serviceBackendState(index, service);
+      const state = serviceBackendState(view, service);
       const selector = formatLabels(service.spec.selector);
       if (state.type === 'selects-nothing') {
         // Just created (its workload may not have made pods yet), terminating or finished pods, or a

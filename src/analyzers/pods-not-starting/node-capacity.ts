@@ -39,6 +39,11 @@ export function findRequestsExceedingNodes(ctx: AnalysisContext): Finding[] {
   const nodes = view.list('Node').filter((node) => node.status.allocatable !== undefined);
   if (nodes.length === 0) return [];
   const findings: Finding[] = [];
+  // The pods of one workload share their node constraints and requests: nodes are matched once per
+  // distinct constraint set and request, not once per pod (pods x nodes: 1,500 pending pods of a
+  // 150,000-pod cluster against 5,000 nodes would be 7.5 million affinity checks).
+  const candidatesByConstraints = new Map<string, Node[]>();
+  const fitsByRequest = new Map<string, boolean>();
   for (const pod of view.list('Pod')) {
     if (!isActivePod(pod) || pod.spec.nodeName) continue;
     if (!olderThan(ctx, pod.metadata.creationTimestamp, ctx.settings.thresholds.podUnschedulableAfter, pod.metadata.namespace)) continue;
@@ -46,12 +51,17 @@ export function findRequestsExceedingNodes(ctx: AnalysisContext): Finding[] {
     if (resources.length === 0) continue;
     // A node autoscaler that scales up for the pod knows a node group whose nodes can hold it.
     if (eventsWithReason(podEvents(view, pod), SCALE_UP_REASONS).length > 0) continue;
-    const candidates = nodes.filter((node) => nodeMatchesPod(pod, node));
+    const constraints = JSON.stringify([pod.spec.nodeSelector ?? null, pod.spec.affinity ?? null]);
+    let candidates = candidatesByConstraints.get(constraints);
+    if (!candidates) candidatesByConstraints.set(constraints, (candidates = nodes.filter((node) => nodeMatchesPod(pod, node))));
     // No candidate at all is a selector problem, which PodUnschedulable reports.
     if (candidates.length === 0) continue;
     const requested = new Map(resources.map((r) => [r, effectivePodResource(pod, 'requests', r)]));
     const fits = (node: Node): boolean => resources.every((r) => (requested.get(r) ?? 0) <= allocatable(node, r));
-    if (candidates.some(fits)) continue;
+    const request = `${constraints} ${[...requested].map(([r, amount]) => `${r}=${amount}`).join(',')}`;
+    let fitsSomewhere = fitsByRequest.get(request);
+    if (fitsSomewhere === undefined) fitsByRequest.set(request, (fitsSomewhere = candidates.some(fits)));
+    if (fitsSomewhere) continue;
     const shortfalls: Shortfall[] = [];
     for (const resource of resources) {
       const amount = requested.get(resource) ?? 0;

@@ -22,7 +22,7 @@ export interface StuckRollout {
 
 function ownedReplicaSets(ctx: AnalysisContext, deployment: Deployment): ReplicaSet[] {
   if (!ctx.view.has('ReplicaSet') || !deployment.metadata.namespace) return [];
-  return ctx.view.inNamespace('ReplicaSet', deployment.metadata.namespace).filter((rs) => {
+  return ctx.view.referencing('ReplicaSet', deployment).filter((rs) => {
     const owner = (rs.metadata.ownerReferences ?? []).find((o) => o.controller && o.kind === 'Deployment');
     if (!owner) return false;
     return owner.uid && deployment.metadata.uid ? owner.uid === deployment.metadata.uid : owner.name === deployment.metadata.name;

@@ -48,9 +48,8 @@ export function terminatingSince(pod: Pod): string | undefined {
 
 /** Live pods the object controls directly (owner uid, else owner name); with `terminating`, those being deleted too. */
 export function controlledPods(view: ClusterReader, owner: KubeObject, options: { readonly terminating?: boolean } = {}): Pod[] {
-  const namespace = owner.metadata.namespace;
-  if (!namespace) return [];
-  return view.inNamespace('Pod', namespace).filter((pod) => {
+  if (!owner.metadata.namespace) return [];
+  return view.referencing('Pod', owner).filter((pod) => {
     if ((pod.metadata.deletionTimestamp && !options.terminating) || isPodTerminal(pod)) return false;
     const ref = (pod.metadata.ownerReferences ?? []).find((o) => o.controller);
     if (!ref || ref.kind !== owner.kind) return false;

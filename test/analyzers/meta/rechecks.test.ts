@@ -175,7 +175,8 @@ describe('re-checks at the moments time-based verdicts change', () => {
       missed.push(...missedCrossings(s, s.now, 1).map((m) => `${family}: ${row.name}: ${m}`));
     }
     expect(missed).toEqual([]);
-  });
+    // Hundreds of rows, each analysed at many instants: seconds of CPU, more on a shared machine.
+  }, 60_000);
 
   it.each(readdirSync(FIXTURES).filter((d) => d !== 'cli'))('name the namespaces to re-run on the %s fixtures (a controller walk equals full runs)', (family) => {
     const stale = yamlFiles(join(FIXTURES, family)).flatMap((file) =>

@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { dnsNameProblem } from '../../../src/analyzers/network/dns-names.js';
 import { policyTypesOf, portsAdmit } from '../../../src/analyzers/network/network-policy-semantics.js';
-import { PodIndex } from '../../../src/analyzers/network/service-backends.js';
-import { snapshotOf } from '../../../src/cluster/snapshot.js';
-import { ClusterView } from '../../../src/cluster/view.js';
 import type { Finding } from '../../../src/analyzers/types.js';
 import type { NetworkPolicy } from '../../../src/model/networking.js';
 import { linkRootCauses } from '../../../src/report/root-causes.js';
 import type { LinkedFinding } from '../../../src/report/root-causes.js';
 import { runCases } from '../../helpers/cases.js';
-import { analyzeFixtures, loadFixture } from '../../helpers/fixtures.js';
+import { analyzeFixtures } from '../../helpers/fixtures.js';
 import { cases } from './cases.js';
 
 runCases('network checks', cases);
@@ -174,23 +171,5 @@ describe('NetworkPolicy semantics', () => {
     expect(portsAdmit([{ port: 'http' }], { number: 8080, name: 'http', protocol: 'TCP' })).toBe(true);
     expect(portsAdmit([{ port: 'http' }], { number: 8080, protocol: 'TCP' })).toBe(false);
     expect(portsAdmit([{ protocol: 'UDP' }], { number: 53, protocol: 'UDP' })).toBe(true);
-  });
-});
-
-describe('PodIndex', () => {
-  it('selects exactly the pods the view selects, for every Service and for multi-label and empty selectors', () => {
-    const view = new ClusterView(snapshotOf(loadFixture('network/healthy-namespace.yaml', 'network/crashing-backends.yaml', 'network/coredns-healthy.yaml', 'network/selector-typo.yaml')));
-    const index = new PodIndex(view);
-    const names = (pods: readonly { metadata: { name: string } }[]): string[] => pods.map((p) => p.metadata.name).sort();
-    const selectors = [
-      ...view.list('Service').map((s) => [s.metadata.namespace ?? '', s.spec.selector] as const),
-      ['kube-system', { 'k8s-app': 'kube-dns', rollout: 'probe' }] as const,
-      ['kube-system', { 'k8s-app': 'kube-dns' }] as const,
-      ['net-ok', {}] as const,
-      ['net-ok', { 'app.kubernetes.io/name': 'web', missing: 'label' }] as const,
-    ];
-    for (const [namespace, selector] of selectors) expect(names(index.withLabels(namespace, selector))).toEqual(names(view.podsWithLabels(namespace, selector)));
-    expect(index.withLabels('kube-system', { 'k8s-app': 'kube-dns' })).toHaveLength(3);
-    expect(index.withLabels('kube-system', { 'k8s-app': 'kube-dns', rollout: 'probe' })).toHaveLength(1);
   });
 });
