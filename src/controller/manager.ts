@@ -422,7 +422,19 @@ export class Manager {
     this.recheckTimer.unref();
   }
 
+  /**
+   * Whether a stored report is this installation's: with `namespaces` set, only reports in those
+   * namespaces or the operator namespace (cluster-scoped subjects). Another installation watching
+   * other namespaces keeps its reports there; marking them Healthy (their subjects are not in our
+   * view) would fight it.
+   */
+  private ownsReportIn(namespace: string | undefined): boolean {
+    const { namespaces, operatorNamespace } = this.options.config;
+    return namespaces.length === 0 || namespace === operatorNamespace || (namespace !== undefined && namespaces.includes(namespace));
+  }
+
   private storedReportChanged(object: KubeObject | undefined, old: KubeObject | undefined): void {
+    if (!this.ownsReportIn((object ?? old)?.metadata.namespace)) return;
     const previous = old ? parseStoredReport(old) : undefined;
     if (previous) {
       const key = refKey(previous.subject);
