@@ -9,7 +9,7 @@
 // bench/out/peers-results-SCALE.json; bench/peers/write-doc.ts turns the results into docs/benchmarks.md.
 // Usage: node --import tsx bench/peers/bench.ts --kubeconfig FILE [--scale full|large] [--skip-populate]
 //        [--tools healthreport,k8sgpt,popeye] [--loop-changes 3] [--loop-budget-seconds 900] [--period 30] [--rest-seconds 600]
-//        [--phases oneshot,loop,controller,rescore]
+//        [--phases oneshot,loop,controller,controller-coverage,rescore]
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -278,6 +278,7 @@ async function main(): Promise<void> {
   if (PHASES.has('loop')) await runLoops(results);
   // The controller: first reports vs LIST, change -> report, at rest — with leader election on, as its own user.
   if (PHASES.has('controller')) await runController(results, all, healthyClusterScoped);
+  else if (PHASES.has('controller-coverage')) await scoreStoredReports(results, all, healthyClusterScoped);
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   log(`results: ${file}`);
 }
@@ -332,6 +333,8 @@ function rescore(results: Record<string, unknown>, all: readonly Breakage[], hea
     const findings = spec.parse(readFileSync(output, 'utf8'));
     oneShot[tool] = { ...entry, findings: findings.length, ...score(findings, all, healthyClusterScoped) };
   }
+  const reports = join(OUT, `peers-controller-reports-${args.scale}.json`);
+  if (existsSync(reports)) results.controllerCoverage = score(reportFindings(JSON.parse(readFileSync(reports, 'utf8'))), all, healthyClusterScoped);
 }
 
 async function runLoops(results: Record<string, unknown>): Promise<void> {
@@ -368,10 +371,20 @@ async function runController(results: Record<string, unknown>, all: readonly Bre
   ]);
   if (code !== 0) throw new Error(`controller-bench exited ${code}`);
   results.controller = JSON.parse(readFileSync(join(OUT, `controller-results-${tag}.json`), 'utf8'));
-  // Its coverage, from the HealthReports it wrote.
-  const stored = (await admin.getJson('/apis/sre.otomi.io/v1alpha1/healthreports')) as { items: { spec: { subject: { kind: string; namespace?: string; name: string } }; status?: { findings?: { check: string; severity: string; message: string; object?: { kind: string; namespace?: string; name: string } }[] } }[] };
-  const findings = healthreportFindings(JSON.stringify({ findings: stored.items.flatMap((r) => (r.status?.findings ?? []).map((f) => ({ ...f, subject: r.spec.subject }))) }));
-  results.controllerCoverage = score(findings, all, healthyClusterScoped);
+  await scoreStoredReports(results, all, healthyClusterScoped);
+}
+
+/** The controller's coverage, from the HealthReports it wrote (kept in bench/out for a rescore). */
+async function scoreStoredReports(results: Record<string, unknown>, all: readonly Breakage[], healthyClusterScoped: readonly ObjectRef[]): Promise<void> {
+  const stored = await admin.getJson('/apis/sre.otomi.io/v1alpha1/healthreports');
+  writeFileSync(join(OUT, `peers-controller-reports-${args.scale}.json`), JSON.stringify(stored));
+  results.controllerCoverage = score(reportFindings(stored), all, healthyClusterScoped);
+}
+
+function reportFindings(stored: unknown): Finding[] {
+  const items = (stored as { items: { spec: { subject: { kind: string; namespace?: string; name: string } }; status?: { findings?: { check: string; severity: string; message: string; object?: { kind: string; namespace?: string; name: string } }[] } }[] }).items;
+  // Reports spell severities as the CRD does (Critical); `analyze -o json` in lower case.
+  return healthreportFindings(JSON.stringify({ findings: items.flatMap((r) => (r.status?.findings ?? []).map((f) => ({ ...f, severity: f.severity.toLowerCase(), subject: r.spec.subject }))) }));
 }
 
 await main();
