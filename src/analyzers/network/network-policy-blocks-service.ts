@@ -41,6 +41,9 @@ export const networkPolicyBlockedServices: Analyzer = {
     const findings: Finding[] = [];
     for (const service of view.list('Service')) {
       if (service.metadata.deletionTimestamp || !selectsPods(service)) continue;
+      // Policies isolate the pods of their own namespace only: without one there, nothing is blocked
+      // (and a pass at rest need not walk every Service's pods).
+      if (view.inNamespace('NetworkPolicy', service.metadata.namespace ?? '').length === 0) continue;
       const pods = backendPods(view, service);
       if (pods.length === 0) continue;
       const blocking: NetworkPolicy[] = [];

@@ -10,7 +10,29 @@ function amountOf(container: Container, kind: ResourceKind, resource: string): n
   return parseQuantity(container.resources?.[kind]?.[resource]) ?? 0;
 }
 
+/**
+ * Effective amounts already computed, per pod object. The view's objects are immutable (a change
+ * brings a new object), so an amount stays right for as long as its pod object lives; analyses at
+ * rest re-sum every pod of every node per pass, and parsing their quantities again was most of it.
+ */
+const computed = new WeakMap<Pod, Map<string, number>>();
+
 export function effectivePodResource(pod: Pod, kind: ResourceKind, resource: string): number {
+  let amounts = computed.get(pod);
+  if (!amounts) {
+    amounts = new Map();
+    computed.set(pod, amounts);
+  }
+  const key = `${kind}/${resource}`;
+  let amount = amounts.get(key);
+  if (amount === undefined) {
+    amount = computeEffectivePodResource(pod, kind, resource);
+    amounts.set(key, amount);
+  }
+  return amount;
+}
+
+function computeEffectivePodResource(pod: Pod, kind: ResourceKind, resource: string): number {
   let running = pod.spec.containers.reduce((sum, c) => sum + amountOf(c, kind, resource), 0);
   let sidecars = 0;
   let initPeak = 0;
