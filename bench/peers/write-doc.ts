@@ -77,7 +77,7 @@ function section(r: Results, scaleName: string): string {
   const scoredOf = (i: number): Scored => (i < tools.length ? r.oneShot[tools[i]!]! : r.controllerCoverage!);
   const lines: string[] = [];
   lines.push(`## ${scaleName}: ${fmt(r.scale.pods)} pods, ${fmt(r.scale.services)} Services, ${r.scale.namespaces} namespaces, ${r.nodes} nodes`, '');
-  lines.push(`Run of ${r.date.slice(0, 16).replace('T', ' ')} UTC; ${r.scale.breakages} injected breakages. Results: \`bench/out/peers-results-*.json\`.`, '');
+  lines.push(`Runs ending ${r.date.slice(0, 16).replace('T', ' ')} UTC (one phase at a time; \`--phases\`); ${r.scale.breakages} injected breakages. Results: \`bench/out/peers-results-*.json\`.`, '');
   lines.push('### Coverage: injected breakages reported (instances reported / injected)', '');
   lines.push(`| breakage | ${columns.join(' | ')} |`, `|---|${columns.map(() => '---').join('|')}|`);
   for (const [type, label] of Object.entries(r.breakageTypes)) {
@@ -119,7 +119,7 @@ function section(r: Results, scaleName: string): string {
     const latency = l.derived
       ? `${l.derived.fromSeconds}-${l.derived.toSeconds} s (derived from the ${l.derived.fromSeconds} s run: runs go back to back; not looped)`
       : `${l.latenciesSeconds.map((s) => `${s} s`).join(', ')} (runs took ${median(l.runSeconds)} s)`;
-    lines.push(`| ${o.name} every ${l.periodSeconds} s (k8sgpt-operator's loop) | ${latency} | ${fmt(Math.round(o.requests.total * runsPerHour))} (${Math.round(runsPerHour)} runs) | ${mib(o.bytes * runsPerHour)} MiB |`);
+    lines.push(`| ${o.name} in a ${l.periodSeconds} s loop (as k8sgpt-operator runs k8sgpt) | ${latency} | ${fmt(Math.round(o.requests.total * runsPerHour))} (${Math.round(runsPerHour)} runs) | ${mib(o.bytes * runsPerHour)} MiB |`);
   }
   return lines.join('\n');
 }
