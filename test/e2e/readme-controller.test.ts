@@ -7,17 +7,11 @@ import type { V1NodeCondition } from '@kubernetes/client-node';
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { writeTempFile } from '../helpers/temp-files.js';
-import { applyProjectCrds, kube, repoRoot, statusOf, tempNamespace, waitFor, type Kube } from './kube.js';
+import { REPORT_GROUP, REPORT_VERSION, REPORT_PLURAL, readReport, waitForFinding } from './controller-harness.js';
+import { applyProjectCrds, kube, repoRoot, statusOf, tempNamespace, type Kube } from './kube.js';
 import { startOperatorProcess, type OperatorProcess } from './operator-process.js';
 
-const GROUP = 'sre.otomi.io';
-const VERSION = 'v1alpha1';
-const PLURAL = 'healthreports';
 
-interface Report {
-  spec: { subject: { kind: string; name: string; namespace?: string } };
-  status?: { findings?: { check: string }[] };
-}
 
 let k: Kube;
 
@@ -27,18 +21,6 @@ function healthreportRun(args: readonly string[]): OperatorProcess {
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !['POD_NAMESPACE', 'KUBERNETES_SERVICE_HOST', 'KUBERNETES_SERVICE_PORT', 'KUBECONFIG'].includes(key)));
   return startOperatorProcess(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', 'run', ...args, '--metrics-port', '0', '--health-port', '0'], { cwd: repoRoot, env });
 }
-
-async function report(namespace: string, name: string): Promise<Report | undefined> {
-  try {
-    return (await k.custom.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: PLURAL, name })) as Report;
-  } catch (err) {
-    if (statusOf(err) === 404) return undefined;
-    throw err;
-  }
-}
-
-const reportWith = (namespace: string, name: string, check: string) =>
-  waitFor(`report ${namespace}/${name} with ${check}`, async () => ((await report(namespace, name))?.status?.findings?.some((f) => f.check === check) ? true : undefined), { timeoutMs: 60_000, intervalMs: 200 });
 
 beforeAll(async () => {
   k = kube();
@@ -58,7 +40,7 @@ describe("README's controller example", () => {
     }
     // The node's report goes with the node (it is the report's owner); removed explicitly all the same.
     await k.core.deleteNode({ name: nodeName }).catch(() => undefined);
-    await k.custom.deleteNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: 'default', plural: PLURAL, name: `node-${nodeName}` }).catch(() => undefined);
+    await k.custom.deleteNamespacedCustomObject({ group: REPORT_GROUP, version: REPORT_VERSION, namespace: 'default', plural: REPORT_PLURAL, name: `node-${nodeName}` }).catch(() => undefined);
     await ns?.remove();
   });
 
@@ -82,9 +64,9 @@ describe("README's controller example", () => {
     const starting = await operator.waitForLog('starting');
     expect(starting).toMatchObject({ operatorNamespace: 'default', operatorNamespaceFrom: 'the default, as for kubectl', leaderElection: false, leaderElectionFrom: 'not running in a pod', namespaces: [] });
 
-    await reportWith(ns.name, 'persistentvolumeclaim-orders-data', 'PVCStorageClassMissing');
-    await reportWith('default', `node-${nodeName}`, 'NodeNotReady');
-    expect((await report('default', `node-${nodeName}`))?.spec.subject).toMatchObject({ kind: 'Node', name: nodeName });
+    await waitForFinding(k, ns.name, 'persistentvolumeclaim-orders-data', 'PVCStorageClassMissing', 60_000);
+    await waitForFinding(k, 'default', `node-${nodeName}`, 'NodeNotReady', 60_000);
+    expect((await readReport(k, 'default', `node-${nodeName}`))?.spec.subject).toMatchObject({ kind: 'Node', name: nodeName });
     // No Lease was taken, and nothing complained about the operator namespace or failed to write.
     await expect(k.custom.getNamespacedCustomObject({ group: 'coordination.k8s.io', version: 'v1', namespace: 'default', plural: 'leases', name: 'healthreport-operator' })).rejects.toSatisfy((err: unknown) => statusOf(err) === 404);
     const complaints = operator.logs.filter((l) => Number(l.level) >= 40 && /reconcile failed|leader election|operator namespace/.test(String(l.msg)));

@@ -5,38 +5,17 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { KIND_DESCRIPTORS, KIND_NAMES } from '../../src/model/kinds.js';
-import { applyProjectCrds, kube, statusOf, tempNamespace, waitFor, type Kube } from './kube.js';
+import { REPORT_GROUP, REPORT_PLURAL, readReport, waitForFinding } from './controller-harness.js';
+import { applyProjectCrds, kube, tempNamespace, waitFor, type Kube } from './kube.js';
 import { controllerConfig, startChild, startInProcess, type ChildController, type InProcessController, type RunningController } from './reliability-helpers.js';
 
-const GROUP = 'sre.otomi.io';
-const VERSION = 'v1alpha1';
-const PLURAL = 'healthreports';
 
-interface Report {
-  status?: { severity?: string; findings?: { check: string; object: { kind: string; name: string } }[] };
-}
 
 let k: Kube;
 beforeAll(async () => {
   k = kube();
   await applyProjectCrds(k);
 });
-
-async function report(namespace: string, name: string): Promise<Report | undefined> {
-  try {
-    return (await k.custom.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: PLURAL, name })) as Report;
-  } catch (err) {
-    if (statusOf(err) === 404) return undefined;
-    throw err;
-  }
-}
-
-async function reportWith(namespace: string, name: string, check: string, timeoutMs = 30_000): Promise<Report> {
-  return waitFor(`report ${namespace}/${name} with ${check}`, async () => {
-    const r = await report(namespace, name);
-    return r?.status?.findings?.some((f) => f.check === check) ? r : undefined;
-  }, { timeoutMs, intervalMs: 200 });
-}
 
 /** A Service whose selector matches no pod: a ServiceSelectorMatchesNothing finding. */
 async function orphanService(namespace: string, name: string): Promise<void> {
@@ -79,7 +58,7 @@ describe('two replicas with leader election', () => {
     await waitFor('the second replica to be ready', async () => ((await second!.ready()) ? true : undefined), { intervalMs: 200 });
 
     await orphanService(ns.name, 'before-crash');
-    await reportWith(ns.name, 'service-before-crash', 'ServiceSelectorMatchesNothing');
+    await waitForFinding(k, ns.name, 'service-before-crash', 'ServiceSelectorMatchesNothing');
     // Both are ready and have seen the change; exactly one has written.
     expect(await first.metric('healthreport_leader')).toBe(1);
     expect(await second.metric('healthreport_leader')).toBe(0);
@@ -104,7 +83,7 @@ describe('two replicas with leader election', () => {
 
     const changedAt = Date.now();
     await orphanService(ns.name, 'after-crash');
-    await reportWith(ns.name, 'service-after-crash', 'ServiceSelectorMatchesNothing');
+    await waitForFinding(k, ns.name, 'service-after-crash', 'ServiceSelectorMatchesNothing');
     console.log(`reliability: new leader reported a change in ${Date.now() - changedAt} ms`);
     expect(await writes(second)).toBeGreaterThan(0);
   });
@@ -148,8 +127,8 @@ describe('a steady cluster', () => {
         `analysis: {thresholds: {serviceNoReadyEndpointsAfter: 0s, podUnschedulableAfter: 0s, podStartGracePeriod: 0s}}\n`,
     );
     controller = await startChild(inject('kubeconfig'), config);
-    await reportWith(ns.name, 'service-orphan', 'ServiceSelectorMatchesNothing');
-    await reportWith(ns.name, 'deployment-stuck', 'PodUnschedulable');
+    await waitForFinding(k, ns.name, 'service-orphan', 'ServiceSelectorMatchesNothing');
+    await waitForFinding(k, ns.name, 'deployment-stuck', 'PodUnschedulable');
     await waitFor('the web pod to run', async () => {
       const pods = await k.core.listNamespacedPod({ namespace: ns.name, labelSelector: 'app=web' });
       return pods.items.some((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) ? true : undefined;
@@ -214,7 +193,7 @@ describe('a kind forbidden by RBAC', () => {
     const rules = [
       ...[...resourcesByGroup].map(([group, resources]) => ({ apiGroups: [group], resources: [...resources], verbs: ['get', 'list', 'watch'] })),
       { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['get', 'list', 'watch'] },
-      { apiGroups: [GROUP], resources: [PLURAL, `${PLURAL}/status`], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
+      { apiGroups: [REPORT_GROUP], resources: [REPORT_PLURAL, `${REPORT_PLURAL}/status`], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
     ];
     await k.custom.createClusterCustomObject({ group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'clusterroles', body: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: roleName }, rules } });
     await k.core.createNamespacedServiceAccount({ namespace: ns.name, body: { metadata: { name: 'healthreport' } } });
@@ -265,11 +244,11 @@ describe('a kind forbidden by RBAC', () => {
     await waitFor('the controller to be ready', async () => ((await controller!.ready()) ? true : undefined), { intervalMs: 200 });
     expect(await controller.metric('healthreport_resource_forbidden', { resource: 'Secret' })).toBe(1);
     expect(await controller.metric('healthreport_resource_forbidden', { resource: 'Service' })).toBe(0);
-    const r = await reportWith(ns.name, 'service-orphan', 'ServiceSelectorMatchesNothing');
+    const r = await waitForFinding(k, ns.name, 'service-orphan', 'ServiceSelectorMatchesNothing');
     expect(r.status?.severity).toBe('Critical');
     // The Ingress report (if any: its backend selects nothing) must not claim the Secret is missing.
     await waitFor('the first reports to be written', async () => ((await controller!.metric('healthreport_queue_depth')) === 0 ? true : undefined));
-    const ingress = await report(ns.name, 'ingress-shop');
+    const ingress = await readReport(k, ns.name, 'ingress-shop');
     expect(ingress?.status?.findings?.map((f) => f.check) ?? []).not.toContain('IngressTLSSecretMissing');
     expect(await controller.metrics()).not.toContain('check="IngressTLSSecretMissing"');
   });
