@@ -13,7 +13,6 @@
 //   operator still runs), `helm uninstall`: the CRD and the reports stay (crds.keep).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { request, type RequestOptions } from 'node:https';
 import { dirname, join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { AuthorizationV1Api, KubeConfig, RbacAuthorizationV1Api, loadAllYaml, type V1CustomResourceDefinition } from '@kubernetes/client-node';
@@ -21,7 +20,7 @@ import { load } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CHART, find, helm, helmBinary, parseManifests, type RenderedObject } from '../helpers/helm.js';
 import { writeTempFile } from '../helpers/temp-files.js';
-import { kube, repoRoot, statusOf, waitFor, type Kube } from './kube.js';
+import { getRaw, kube, repoRoot, statusOf, waitFor, type Kube } from './kube.js';
 import { freePort } from '../helpers/free-port.js';
 
 const REPORTS = { group: 'sre.otomi.io', version: 'v1alpha1', plural: 'healthreports' };
@@ -45,31 +44,12 @@ async function helmOk(args: readonly string[]): Promise<string> {
   return result.stdout;
 }
 
-/** GET with the admin kubeconfig's credentials (client-node has no generic discovery call). */
-async function getJson(path: string): Promise<unknown> {
-  const cluster = k.kc.getCurrentCluster();
-  if (!cluster) throw new Error('kubeconfig has no current cluster');
-  const url = new URL(path, cluster.server);
-  const opts: RequestOptions = { method: 'GET', hostname: url.hostname, port: url.port, path: url.pathname + url.search, headers: { Accept: 'application/json' } };
-  await k.kc.applyToHTTPSOptions(opts);
-  return new Promise((ok, fail) => {
-    const req = request(opts, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => (res.statusCode === 200 ? ok(JSON.parse(body)) : fail(new Error(`GET ${path}: HTTP ${res.statusCode}: ${body}`))));
-    });
-    req.on('error', fail);
-    req.end();
-  });
-}
-
 /** Every resource (and subresource) the API server serves, by group, from discovery. */
 async function servedResources(): Promise<{ group: string; resource: string; subresource?: string; namespaced: boolean }[]> {
-  const core = (await getJson('/api/v1')) as { resources: { name: string; namespaced: boolean }[] };
-  const groups = (await getJson('/apis')) as { groups: { name: string; preferredVersion: { groupVersion: string } }[] };
+  const core = (await getRaw(k, '/api/v1')) as { resources: { name: string; namespaced: boolean }[] };
+  const groups = (await getRaw(k, '/apis')) as { groups: { name: string; preferredVersion: { groupVersion: string } }[] };
   const lists = [{ group: '', list: core }];
-  for (const g of groups.groups) lists.push({ group: g.name, list: (await getJson(`/apis/${g.preferredVersion.groupVersion}`)) as typeof core });
+  for (const g of groups.groups) lists.push({ group: g.name, list: (await getRaw(k, `/apis/${g.preferredVersion.groupVersion}`)) as typeof core });
   return lists.flatMap(({ group, list }) =>
     list.resources.map((r) => {
       const [resource = r.name, subresource] = r.name.split('/');

@@ -149,33 +149,28 @@ export async function applyProjectCrds(k: Kube): Promise<V1CustomResourceDefinit
 }
 
 /**
- * GET as a server-side Table, i.e. what `kubectl get` prints; client-node has
- * no typed call for the Table representation, so this is a plain HTTPS request
- * with the kubeconfig's credentials.
+ * A GET with the kubeconfig's credentials, for what client-node has no typed call for (discovery,
+ * the Table representation): a plain HTTPS request; anything but 200 is an error with the body.
  */
-export async function getTable(k: Kube, path: string): Promise<{ columnDefinitions: { name: string }[]; rows: { cells: unknown[] }[] }> {
+export async function getRaw(k: Kube, path: string, accept = 'application/json'): Promise<unknown> {
   const cluster = k.kc.getCurrentCluster();
   if (!cluster) throw new Error('kubeconfig has no current cluster');
   const url = new URL(path, cluster.server);
-  const opts: RequestOptions = {
-    method: 'GET',
-    hostname: url.hostname,
-    port: url.port,
-    path: url.pathname + url.search,
-    headers: { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' },
-  };
+  const opts: RequestOptions = { method: 'GET', hostname: url.hostname, port: url.port, path: url.pathname + url.search, headers: { Accept: accept } };
   await k.kc.applyToHTTPSOptions(opts);
   return new Promise((ok, fail) => {
     const req = request(opts, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
-      res.on('end', () => {
-        if (res.statusCode !== 200) return fail(new Error(`GET ${path}: HTTP ${res.statusCode}: ${body}`));
-        ok(JSON.parse(body) as { columnDefinitions: { name: string }[]; rows: { cells: unknown[] }[] });
-      });
+      res.on('end', () => (res.statusCode === 200 ? ok(JSON.parse(body)) : fail(new Error(`GET ${path}: HTTP ${res.statusCode}: ${body}`))));
     });
     req.on('error', fail);
     req.end();
   });
+}
+
+/** GET as a server-side Table, i.e. what `kubectl get` prints. */
+export async function getTable(k: Kube, path: string): Promise<{ columnDefinitions: { name: string }[]; rows: { cells: unknown[] }[] }> {
+  return (await getRaw(k, path, 'application/json;as=Table;v=v1;g=meta.k8s.io')) as { columnDefinitions: { name: string }[]; rows: { cells: unknown[] }[] };
 }
