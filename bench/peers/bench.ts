@@ -44,6 +44,10 @@ const { values: args } = parseArgs({
     'controller-changes': { type: 'string', default: '100' },
     /** Which parts to measure; the others are kept from the results file of an earlier run. */
     phases: { type: 'string', default: 'oneshot,loop,controller' },
+    /** A one-shot run longer than this is stopped and reported as not finished. */
+    'tool-timeout-seconds': { type: 'string', default: '1800' },
+    /** A tool whose resident memory passes this is stopped and reported so (Popeye took 16 GiB at 10,000 pods; the API server needs the rest). */
+    'tool-max-rss-gib': { type: 'string', default: '18' },
   },
 });
 
@@ -71,7 +75,9 @@ const count = (path: string): Promise<number> => countObjects(admin, path);
 /** Every pod bound (but the unschedulable ones), and one failed Job of each failing CronJob. */
 async function waitSettled(expectedPods: number): Promise<void> {
   let last = '';
-  const deadline = Date.now() + 20 * 60_000;
+  // 20 minutes per 10,000 pods: the controller-manager, scheduler and kwok are what takes the time.
+  const settleMinutes = 20 * Math.max(1, Math.ceil(expectedPods / 10_000));
+  const deadline = Date.now() + settleMinutes * 60_000;
   for (;;) {
     const [pods, unbound, failedJobs] = await Promise.all([
       count('/api/v1/pods'),
@@ -85,7 +91,7 @@ async function waitSettled(expectedPods: number): Promise<void> {
     if (state !== last) log(state);
     last = state;
     if (pods >= expectedPods && unbound <= EXTRA_UNBOUND_PODS && failedJobs === 4) return;
-    if (Date.now() > deadline) throw new Error(`the scenario did not settle in 20 min: ${state}`);
+    if (Date.now() > deadline) throw new Error(`the scenario did not settle in ${settleMinutes} min: ${state}`);
     await sleep(5000);
   }
 }
@@ -191,7 +197,8 @@ const TOOL_SPECS: Record<string, ToolSpec> = {
 
 async function runTool(spec: ToolSpec, kubeconfig: string): Promise<{ run: ToolRun; findings: Finding[] }> {
   const { command, args: argv, env } = spec.command(kubeconfig);
-  const run = await runMeasured(command, argv, env);
+  const run = await runMeasured(command, argv, env, { timeoutMs: Number(args['tool-timeout-seconds']) * 1000, maxRssMiB: Number(args['tool-max-rss-gib']) * 1024 });
+  if (run.limit) return { run, findings: [] };
   if (!spec.okExit.includes(run.exitCode)) throw new Error(`${spec.name} exited ${run.exitCode}: ${run.stderr.slice(-2000)}`);
   return { run, findings: spec.parse(run.stdout) };
 }
@@ -306,6 +313,13 @@ async function runOneShots(results: Record<string, unknown>, all: readonly Break
     const { result, bytes } = await measureBytes(admin, idle, () => runTool(spec, kubeconfig));
     await sleep(1000);
     const requests = audit.requestsSince(mark, spec.user);
+    if (result.run.limit) {
+      // Stopped at a limit: what it cost until then is the answer; it found nothing we can score.
+      const limit = result.run.limit === 'timeout' ? `did not finish in ${args['tool-timeout-seconds']} s` : `stopped when its RSS passed ${args['tool-max-rss-gib']} GiB`;
+      oneShot[tool] = { name: spec.name, completed: false, limit, wallSeconds: round(result.run.wallS, 2), peakRssMiB: round(result.run.maxRssMiB), requests, bytes: Math.round(bytes), findings: 0 };
+      log(`${spec.name}: ${limit} (${round(result.run.wallS, 2)} s, ${requests.total} requests, RSS ${round(result.run.maxRssMiB)} MiB)`);
+      continue;
+    }
     writeFileSync(join(OUT, `peers-${tool}-${args.scale}.json`), result.run.stdout);
     const scored = score(result.findings, all, healthyClusterScoped);
     oneShot[tool] = {
@@ -329,7 +343,7 @@ function rescore(results: Record<string, unknown>, all: readonly Breakage[], hea
   for (const [tool, entry] of Object.entries(oneShot)) {
     const spec = TOOL_SPECS[tool];
     const output = join(OUT, `peers-${tool}-${args.scale}.json`);
-    if (!spec || !existsSync(output)) continue;
+    if (!spec || entry.completed === false || !existsSync(output)) continue;
     const findings = spec.parse(readFileSync(output, 'utf8'));
     oneShot[tool] = { ...entry, findings: findings.length, ...score(findings, all, healthyClusterScoped) };
   }
@@ -345,7 +359,12 @@ async function runLoops(results: Record<string, unknown>): Promise<void> {
     const spec = TOOL_SPECS[tool]!;
     const kubeconfig = toolKubeconfig(CLUSTER_DIR, spec.user.replace('bench-', ''));
     // A change lands during some run; the next run to start sees it: up to a period (or a run) later, plus that run.
-    const oneShotS = ((results.oneShot as Record<string, { wallSeconds?: number }> | undefined)?.[tool]?.wallSeconds) ?? 0;
+    const oneShotRun = (results.oneShot as Record<string, { wallSeconds?: number; completed?: boolean; limit?: string }> | undefined)?.[tool];
+    if (oneShotRun?.completed === false) {
+      log(`${spec.name}: not looped, its one-shot run ${oneShotRun.limit}`);
+      continue;
+    }
+    const oneShotS = oneShotRun?.wallSeconds ?? 0;
     const worstS = Math.max(PERIOD_S, oneShotS) + oneShotS;
     if (worstS > Number(args['loop-budget-seconds'])) {
       loops[tool] = { periodSeconds: PERIOD_S, latenciesSeconds: [], runSeconds: [oneShotS], derived: { fromSeconds: round(oneShotS, 1), toSeconds: round(worstS, 1) } };

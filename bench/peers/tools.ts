@@ -23,6 +23,8 @@ export interface ToolRun {
   readonly exitCode: number;
   readonly stdout: string;
   readonly stderr: string;
+  /** Set when the run was killed at a limit (RunLimits) instead of ending by itself. */
+  readonly limit?: 'timeout' | 'memory';
 }
 
 /** Writes a kubeconfig for user `bench-NAME` next to the admin one (idempotent); returns its path. */
@@ -63,27 +65,78 @@ current-context: bench-${name}
   return path;
 }
 
-/** Runs a command to its end under /usr/bin/time (peak RSS of the process tree's largest process). */
-export function runMeasured(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env, timeoutMs = 30 * 60_000): Promise<ToolRun> {
+export interface RunLimits {
+  /** Killed after this long (a one-shot run that long is an answer in itself). */
+  readonly timeoutMs?: number;
+  /** Killed when its resident memory passes this: at 50,000 pods a peer can outgrow the machine and take the API server down with it. */
+  readonly maxRssMiB?: number;
+}
+
+/** The resident memory of a process, MiB (0 once it is gone). */
+function rssMiB(pid: number): number {
+  try {
+    const kib = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kib ? Number(kib) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** The children of a process (/usr/bin/time's one child is the tool). */
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Runs a command to its end under /usr/bin/time (peak RSS of the process tree's largest process),
+ * or until a limit: then it is killed and `limit` says which, so a benchmark can report "did not
+ * finish in N s" or "passed N GiB" instead of losing every other tool's figures.
+ */
+export function runMeasured(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env, limits: RunLimits = {}): Promise<ToolRun> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn('/usr/bin/time', ['-f', 'BENCH_MAXRSS_KIB %M', command, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
+    let limit: ToolRun['limit'];
+    let sampledPeakMiB = 0;
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const kill = (why: NonNullable<ToolRun['limit']>) => {
+      limit ??= why;
+      for (const pid of childrenOf(child.pid ?? 0)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      child.kill('SIGKILL');
+    };
+    const timer = setTimeout(() => kill('timeout'), limits.timeoutMs ?? 30 * 60_000);
+    const sampler = setInterval(() => {
+      const rss = childrenOf(child.pid ?? 0).reduce((max, pid) => Math.max(max, rssMiB(pid)), 0);
+      sampledPeakMiB = Math.max(sampledPeakMiB, rss);
+      if (limits.maxRssMiB !== undefined && rss > limits.maxRssMiB) kill('memory');
+    }, 500);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
+      clearInterval(sampler);
       const stderr = Buffer.concat(err).toString('utf8');
       const rss = /BENCH_MAXRSS_KIB (\d+)/.exec(stderr);
       resolve({
         wallS: (performance.now() - t0) / 1000,
-        maxRssMiB: rss ? Number(rss[1]) / 1024 : NaN,
+        // /usr/bin/time prints nothing when it is killed itself: the sampled peak then.
+        maxRssMiB: rss ? Number(rss[1]) / 1024 : sampledPeakMiB || NaN,
         exitCode: code ?? -1,
         stdout: Buffer.concat(out).toString('utf8'),
         stderr: stderr.replace(/BENCH_MAXRSS_KIB \d+\n?/, ''),
+        ...(limit ? { limit } : {}),
       });
     });
   });

@@ -19,8 +19,11 @@ interface Scored {
   findingsOutsideScenario: number;
   infoFindings: number;
 }
-interface OneShot extends Scored {
+interface OneShot extends Partial<Scored> {
   name: string;
+  /** false: stopped at a limit of the benchmark (time or memory); `limit` says which. */
+  completed?: boolean;
+  limit?: string;
   wallSeconds: number;
   peakRssMiB: number;
   requests: { total: number; byVerb: Record<string, number> };
@@ -53,8 +56,8 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 
 /** For each figure of the one-shot runs, the tool with the best value (ties: all of them). */
 function aheadOf(r: Results): string {
-  const tools = Object.values(r.oneShot);
-  const figures: [string, (o: OneShot) => number, 'min' | 'max'][] = [
+  const tools = Object.values(r.oneShot).filter(finished) as (OneShot & Scored)[];
+  const figures: [string, (o: OneShot & Scored) => number, 'min' | 'max'][] = [
     ['breakage types reported', (o) => o.breakageTypesReported, 'max'],
     ['instances reported', (o) => o.instancesReported, 'max'],
     ['least noise', (o) => o.noiseObjects, 'min'],
@@ -71,10 +74,14 @@ function aheadOf(r: Results): string {
     .join('; ');
 }
 
+const finished = (o: OneShot): boolean => o.completed !== false;
+
 function section(r: Results, scaleName: string): string {
-  const tools = Object.keys(r.oneShot);
+  const allTools = Object.keys(r.oneShot);
+  // A tool stopped at a limit found nothing to score: it has no column in the coverage table.
+  const tools = allTools.filter((t) => finished(r.oneShot[t]!));
   const columns = [...tools.map((t) => r.oneShot[t]!.name), ...(r.controllerCoverage ? ['healthreport run'] : [])];
-  const scoredOf = (i: number): Scored => (i < tools.length ? r.oneShot[tools[i]!]! : r.controllerCoverage!);
+  const scoredOf = (i: number): Scored => (i < tools.length ? (r.oneShot[tools[i]!]! as OneShot & Scored) : r.controllerCoverage!);
   const lines: string[] = [];
   lines.push(`## ${scaleName}: ${fmt(r.scale.pods)} pods, ${fmt(r.scale.services)} Services, ${r.scale.namespaces} namespaces, ${r.nodes} nodes`, '');
   lines.push(`Runs ending ${r.date.slice(0, 16).replace('T', ' ')} UTC (one phase at a time; \`--phases\`); ${r.scale.breakages} injected breakages. Results: \`bench/out/peers-results-*.json\`.`, '');
@@ -96,13 +103,18 @@ function section(r: Results, scaleName: string): string {
     const top = scoredOf(i).noiseTop.slice(0, 4);
     lines.push(`- ${columns[i]}: ${top.length ? top.map((t) => `${fmt(t.n)}x "${t.text.replace(/\|/g, '\\|')}"`).join('; ') : 'none'}`);
   }
-  lines.push('', `Where each tool is ahead, one-shot: ${aheadOf(r)}.`);
+  for (const t of allTools.filter((name) => !finished(r.oneShot[name]!))) {
+    const o = r.oneShot[t]!;
+    lines.push('', `${o.name} has no column: its run ${o.limit} (after ${o.wallSeconds} s, peak RSS ${fmt(Math.round(o.peakRssMiB))} MiB), so it reported nothing.`);
+  }
+  lines.push('', `Where each tool is ahead, one-shot (among the tools that finished): ${aheadOf(r)}.`);
   lines.push('', '### Time, API-server load and memory (one-shot: one complete analysis)', '');
   lines.push('| tool | wall time | API requests (audit log) | bytes served | peak RSS |', '|---|---|---|---|---|');
   lines.push(`| bare LIST of the kinds the operator reads (reference) | ${r.bareList.seconds} s | ${fmt(r.bareList.requests.total)} | ${mib(r.bareList.bytes)} MiB | - |`);
-  for (const t of tools) {
+  for (const t of allTools) {
     const o = r.oneShot[t]!;
-    lines.push(`| ${o.name} | ${o.wallSeconds} s | ${fmt(o.requests.total)} (${Object.entries(o.requests.byVerb).map(([v, n]) => `${v} ${fmt(n)}`).join(', ')}) | ${mib(o.bytes)} MiB | ${o.peakRssMiB} MiB |`);
+    const wall = finished(o) ? `${o.wallSeconds} s` : `${o.limit}: stopped after ${o.wallSeconds} s`;
+    lines.push(`| ${o.name} | ${wall} | ${fmt(o.requests.total)} (${Object.entries(o.requests.byVerb).map(([v, n]) => `${v} ${fmt(n)}`).join(', ')}) | ${mib(o.bytes)} MiB | ${o.peakRssMiB} MiB |`);
   }
   const c = r.controller;
   if (c) {

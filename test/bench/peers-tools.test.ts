@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { FULL_SHAPE } from '../../bench/controller-scenario.js';
 import { breakages } from '../../bench/peers/scenario.js';
-import { healthreportFindings, k8sgptFindings, popeyeFindings } from '../../bench/peers/tools.js';
+import { healthreportFindings, k8sgptFindings, popeyeFindings, runMeasured } from '../../bench/peers/tools.js';
 
 const k8sgptOutput = JSON.stringify({
   provider: '',
@@ -78,5 +78,23 @@ describe('peers benchmark: the scenario', () => {
       'pvc-missing-class': 4, 'hpa-missing-target': 4, 'pdb-no-disruption': 4, 'cronjob-failing': 4, 'webhook-missing-service': 1,
     });
     expect(new Set(all.map((b) => `${b.object.kind}/${b.object.namespace}/${b.object.name}`)).size).toBe(all.length);
+  });
+});
+
+describe('runMeasured limits', () => {
+  it('stops a tool whose memory passes the cap and says so, with the peak it sampled', async () => {
+    // Holds ~200 MiB of touched memory for a long while: only the cap can end it early.
+    const run = await runMeasured(process.execPath, ['-e', 'const b = Buffer.alloc(200 * 2 ** 20, 1); setTimeout(() => b.length, 60_000)'], process.env, { maxRssMiB: 100 });
+    expect(run.limit).toBe('memory');
+    expect(run.maxRssMiB).toBeGreaterThan(100);
+  });
+
+  it('stops a tool at the time limit, and leaves a run that ends by itself unmarked', async () => {
+    const slow = await runMeasured(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], process.env, { timeoutMs: 500 });
+    expect(slow.limit).toBe('timeout');
+    const quick = await runMeasured(process.execPath, ['-e', 'console.log("{}")'], process.env, { timeoutMs: 30_000, maxRssMiB: 1024 });
+    expect(quick.limit).toBeUndefined();
+    expect(quick.exitCode).toBe(0);
+    expect(quick.stdout.trim()).toBe('{}');
   });
 });
