@@ -264,7 +264,7 @@ export class Manager {
   private rediscoverAgain = false;
   /** A retry of discovery while a CRD of a kind we read exists but is not served yet. */
   private rediscoverTimer: NodeJS.Timeout | undefined;
-  private rediscoverRetry: { attempt: number; since: number } | undefined;
+  private rediscoverRetry: { attempt: number; since: number; gaveUp: boolean } | undefined;
 
   /**
    * Kinds whose CRD exists (by name, `plural.group`) while discovery serves none of the versions read.
@@ -289,12 +289,13 @@ export class Manager {
       this.rediscoverRetry = undefined;
       return;
     }
-    const retry = this.rediscoverRetry ?? { attempt: 0, since: Date.now() };
+    const retry = this.rediscoverRetry ?? { attempt: 0, since: Date.now(), gaveUp: false };
     this.rediscoverRetry = retry;
+    if (retry.gaveUp) return;
     if (Date.now() - retry.since > REDISCOVER_GIVE_UP_MS) {
       // A CRD of a version the analyzers do not read (an old Gateway API with v1beta1 only, say): wait for its next change.
-      if (retry.attempt >= 0) this.options.log.warn({ resources: awaited }, 'CRD installed but none of the versions read is served: its analyzers stay dormant');
-      retry.attempt = -1;
+      this.options.log.warn({ resources: awaited }, 'CRD installed but none of the versions read is served: its analyzers stay dormant');
+      retry.gaveUp = true;
       return;
     }
     const delay = Math.min(REDISCOVER_MAX_DELAY_MS, REDISCOVER_FIRST_DELAY_MS * 2 ** retry.attempt);
