@@ -258,6 +258,8 @@ interface Controller {
   readonly startedAt: number;
   readonly metricsUrl: Promise<string>;
   readonly firstPassAt: Promise<{ at: number; subjects: number; ms: number }>;
+  /** When the controller said every kind was listed (its log line 'cache synced'). */
+  readonly syncedAt: Promise<number>;
   readonly exited: Promise<number | null>;
 }
 
@@ -271,6 +273,8 @@ function startController(configFile: string): Controller {
   let passResolve!: (p: { at: number; subjects: number; ms: number }) => void;
   const metricsUrl = new Promise<string>((resolve) => (metricsResolve = resolve));
   const firstPassAt = new Promise<{ at: number; subjects: number; ms: number }>((resolve) => (passResolve = resolve));
+  let syncedResolve!: (at: number) => void;
+  const syncedAt = new Promise<number>((resolve) => (syncedResolve = resolve));
   let pending = '';
   const logLines: string[] = [];
   child.stderr!.setEncoding('utf8');
@@ -289,6 +293,7 @@ function startController(configFile: string): Controller {
         continue;
       }
       if (entry.msg === 'starting' && entry.metricsPort) metricsResolve(`http://127.0.0.1:${entry.metricsPort}/metrics`);
+      if (entry.msg?.startsWith('cache synced')) syncedResolve(performance.now());
       if (entry.msg === 'first analysis pass done') passResolve({ at: performance.now(), subjects: entry.subjects ?? 0, ms: entry.ms ?? 0 });
       if ((entry.level ?? 0) >= 40) logLines.push(line);
     }
@@ -300,7 +305,7 @@ function startController(configFile: string): Controller {
     }),
   );
   process.on('exit', () => child.kill('SIGKILL'));
-  return { child, startedAt, metricsUrl, firstPassAt, exited };
+  return { child, startedAt, metricsUrl, firstPassAt, syncedAt, exited };
 }
 
 async function main(): Promise<void> {
@@ -366,6 +371,7 @@ async function main(): Promise<void> {
   const allThere = () => expected.every((key) => watch.reports.get(key)?.checks.size);
   const doneAt = await Promise.race([watch.until(allThere, firstReportsMs), controller.exited.then(() => undefined)]);
   const firstPass = await Promise.race([controller.firstPassAt, sleep(1000).then(() => undefined)]);
+  const syncedAt = await Promise.race([controller.syncedAt, sleep(1000).then(() => undefined)]);
   const missing = expected.filter((key) => !watch.reports.get(key)?.checks.size);
   const extra = [...watch.reports.keys()].filter((key) => !expected.includes(key));
   const firstReportsS = doneAt === undefined ? undefined : (doneAt - controller.startedAt) / 1000;
@@ -375,6 +381,8 @@ async function main(): Promise<void> {
     bareListSeconds: round(listS, 2),
     bareListRuns: listTimes.map((t) => round(t, 2)),
     ratio: firstReportsS === undefined ? null : round(firstReportsS / listS, 2),
+    // The three phases: start -> every kind listed -> first pass done -> every report written.
+    cacheSyncedAfterSeconds: syncedAt ? round((syncedAt - controller.startedAt) / 1000, 2) : null,
     firstAnalysisPassAfterSeconds: firstPass ? round((firstPass.at - controller.startedAt) / 1000, 2) : null,
     firstAnalysisPassMs: firstPass?.ms ?? null,
     expectedReports: expected.length,
@@ -385,7 +393,7 @@ async function main(): Promise<void> {
     unexpected: extra.slice(0, 20),
     ...(audit ? { auditedRequests: audit.log.requestsSince(auditStart, audit.user) } : {}),
   };
-  log(`first reports complete after ${firstReportsS === undefined ? 'TIMEOUT' : `${round(firstReportsS, 2)} s`} (bare LIST ${round(listS, 2)} s); missing ${missing.length}, unexpected ${extra.length}`);
+  log(`first reports complete after ${firstReportsS === undefined ? 'TIMEOUT' : `${round(firstReportsS, 2)} s`} (bare LIST ${round(listS, 2)} s; listed ${syncedAt ? round((syncedAt - controller.startedAt) / 1000, 2) : '?'} s, first pass done ${firstPass ? round((firstPass.at - controller.startedAt) / 1000, 2) : '?'} s); missing ${missing.length}, unexpected ${extra.length}`);
   if (controller.child.exitCode !== null) throw new Error('the controller exited');
   const metricsUrl = await controller.metricsUrl;
 

@@ -121,6 +121,7 @@ export class Manager {
   private leading = false;
   private stopping = false;
   private firstPassDone = false;
+  private syncedLogged = false;
 
   constructor(private readonly options: ManagerOptions) {
     this.now = options.now ?? Date.now;
@@ -366,6 +367,11 @@ export class Manager {
       // Analysing a half-listed cluster would report (and then retract) findings on missing objects.
       this.schedulePass();
       return;
+    }
+    if (!this.syncedLogged) {
+      // The end of the start-up LIST of every kind: what the time to the first reports is made of.
+      this.syncedLogged = true;
+      log.info({ objects: this.cache.kinds().reduce((sum, kind) => sum + this.cache.count(kind), 0) }, 'cache synced: every kind listed');
     }
     const now = this.now();
     const request = {
