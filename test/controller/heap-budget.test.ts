@@ -52,11 +52,33 @@ describe('the heap budget', () => {
     expect(budget.check()).toBe(true);
     expect(warnings).toEqual([150 * MB]);
     // 150 MB live: the next collection waits for a quarter more (187.5 MB), not the next check.
+    heap.state.clock += 1000;
     heap.state.used = 180 * MB;
     expect(budget.check()).toBe(false);
     heap.state.used = 190 * MB;
     expect(budget.check()).toBe(true);
     expect(warnings).toHaveLength(1);
+  });
+
+  it('spends at most its share of the time collecting: a slow collection spaces out the next ones', () => {
+    const heap = fakeHeap(80 * MB);
+    // Each collection takes 50 ms on this clock: at a 10 % share the next may start 450 ms after it ends.
+    const budget = new HeapBudget({ budgetBytes: 128 * MB, minIntervalMs: 100, maxTimeShare: 0.1, ...heap.options });
+    heap.state.used = 200 * MB;
+    expect(budget.check()).toBe(true);
+    heap.state.used = 200 * MB;
+    heap.state.clock += 449;
+    expect(budget.check()).toBe(false);
+    heap.state.clock += 1;
+    expect(budget.check()).toBe(true);
+    expect(budget.collectionMs / (heap.state.clock - 0)).toBeLessThanOrEqual(0.2);
+    // A share of 1 leaves only the minimum interval.
+    const eager = new HeapBudget({ budgetBytes: 128 * MB, minIntervalMs: 100, maxTimeShare: 1, ...heap.options });
+    heap.state.used = 200 * MB;
+    expect(eager.check()).toBe(true);
+    heap.state.used = 200 * MB;
+    heap.state.clock += 100;
+    expect(eager.check()).toBe(true);
   });
 
   it('runs a real full collection without --expose-gc', () => {
