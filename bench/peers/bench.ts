@@ -16,7 +16,6 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
-import { loadLiveSnapshot } from '../../src/input/live.js';
 import { KubeRequestError, connectionFromKubeConfig, kubeGetter } from '../../src/kube/http.js';
 import type { KubeGetter } from '../../src/kube/http.js';
 import { FULL_SHAPE, LARGE_SHAPE, countObjects, populate, serviceBody, totals } from '../controller-scenario.js';
@@ -294,12 +293,13 @@ async function runOneShots(results: Record<string, unknown>, all: readonly Break
   const file = join(OUT, `peers-results-${args.scale}.json`);
   // The bare LIST of every kind the controller reads, as a user of its own (requests and bytes).
   const listConfig = toolKubeconfig(CLUSTER_DIR, 'list');
-  const listApi = getter(listConfig);
   let idle = await idleByteRate(admin, 20);
   const listMark = audit.mark();
-  const list = await measureBytes(admin, idle, () => loadLiveSnapshot(listApi));
+  // In a fresh process, as every tool runs (bench/bare-list.ts); its own figure is the LIST alone, without start-up.
+  const list = await measureBytes(admin, idle, () => runMeasured(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/bare-list.ts'), '--kubeconfig', listConfig, '--runs', '1']));
+  const listSeconds = (JSON.parse(list.result.stdout.trim().split('\n').pop() ?? '{}') as { seconds?: number[] }).seconds?.[0] ?? list.seconds;
   await sleep(1000);
-  results.bareList = { seconds: round(list.seconds, 2), requests: audit.requestsSince(listMark, 'bench-list'), bytes: Math.round(list.bytes) };
+  results.bareList = { seconds: round(listSeconds, 2), requests: audit.requestsSince(listMark, 'bench-list'), bytes: Math.round(list.bytes) };
   log(`bare LIST: ${round(list.seconds, 2)} s, ${JSON.stringify(results.bareList)}`);
 
   // One-shot runs, one tool at a time, each after an idle measurement.
