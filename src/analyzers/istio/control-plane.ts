@@ -5,6 +5,7 @@ import type { Deployment } from '../../model/apps.js';
 import type { Pod } from '../../model/core.js';
 import type { ObjectRef } from '../../model/meta.js';
 import { objectRef } from '../evidence.js';
+import { ListMemo } from '../list-memo.js';
 import { REVISION_LABEL, isLivePod, istioImageVersion } from './mesh.js';
 
 export type ControlPlaneRole = 'istiod' | 'istio-operator' | 'ingress gateway';
@@ -31,6 +32,18 @@ export interface ControlPlaneComponent {
 
 const keyOf = (ref: ObjectRef): string => `${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
 
+/** Per namespace's pods: redone only where pods changed (several Istio analyzers ask on every pass). */
+const controlPlanePods = new ListMemo<Pod, readonly { pod: Pod; role: ControlPlaneRole }[]>();
+
+function livePodsInRoles(pods: readonly Pod[]): { pod: Pod; role: ControlPlaneRole }[] {
+  const out: { pod: Pod; role: ControlPlaneRole }[] = [];
+  for (const pod of pods) {
+    const role = controlPlaneRole(pod.metadata.labels);
+    if (role && isLivePod(pod)) out.push({ pod, role });
+  }
+  return out;
+}
+
 /**
  * Every control-plane component, from its Deployments when the view has them and from its pods
  * (which roll up to their Deployment even when the dump lacks it). Needs Pod and, optionally,
@@ -47,9 +60,7 @@ export function controlPlaneComponents(view: ClusterReader): ControlPlaneCompone
       byKey.set(keyOf(subject), { role, subject, deployment, pods: [], revision: labels?.[REVISION_LABEL] ?? 'default' });
     }
   }
-  for (const pod of view.list('Pod')) {
-    const role = controlPlaneRole(pod.metadata.labels);
-    if (!role || !isLivePod(pod)) continue;
+  for (const { pod, role } of view.namespaces().flatMap((ns) => controlPlanePods.get(view.inNamespace('Pod', ns), livePodsInRoles))) {
     const subject = view.subjectOf(pod);
     const key = keyOf(subject);
     const entry = byKey.get(key) ?? { role, subject, pods: [], revision: pod.metadata.labels?.[REVISION_LABEL] ?? 'default' };

@@ -1,12 +1,38 @@
 // Pods that the injector should have given an istio-proxy and that run without one: created
 // before injection was enabled (they need a restart), or the injector webhook was not reachable.
+import type { ClusterReader } from '../../cluster/view.js';
 import type { Pod } from '../../model/core.js';
 import type { ObjectRef } from '../../model/meta.js';
 import { describeRef, objectRef } from '../evidence.js';
+import { ListMemo } from '../list-memo.js';
 import type { Analyzer, Finding } from '../types.js';
 import { controlPlaneComponents } from './control-plane.js';
 import type { InjectionDecision } from './mesh.js';
 import { injectionDecision, isLivePod, proxyContainerOf } from './mesh.js';
+
+interface Uninjected {
+  readonly pod: Pod;
+  readonly decision: InjectionDecision & { inject: true };
+}
+
+/** Per namespace (its pods and the Namespace object): redone only where one of them changed. */
+const uninjectedByNamespace = new ListMemo<Pod, readonly Uninjected[]>();
+
+/** The live pods of a namespace that injection should have given istio-proxy and that run without it. */
+function uninjected(view: ClusterReader, ns: string): readonly Uninjected[] {
+  const namespace = view.get('Namespace', undefined, ns);
+  // Without the Namespace its labels are unknown, and they decide injection.
+  if (!namespace) return [];
+  return uninjectedByNamespace.get(view.inNamespace('Pod', ns), (pods) => {
+    const out: Uninjected[] = [];
+    for (const pod of pods) {
+      if (!isLivePod(pod) || proxyContainerOf(pod)) continue;
+      const decision = injectionDecision(pod, namespace);
+      if (decision.inject) out.push({ pod, decision });
+    }
+    return out;
+  }, namespace);
+}
 
 export const istioSidecarInjection: Analyzer = {
   name: 'istio-sidecar-injection',
@@ -19,13 +45,7 @@ export const istioSidecarInjection: Analyzer = {
     const istiods = controlPlaneComponents(view).filter((c) => c.role === 'istiod');
     // One finding per workload: its pods share the template, so they share the cause.
     const bySubject = new Map<string, { subject: ObjectRef; pods: Pod[]; decision: InjectionDecision & { inject: true } }>();
-    for (const pod of view.list('Pod')) {
-      if (!isLivePod(pod) || proxyContainerOf(pod)) continue;
-      const namespace = view.get('Namespace', undefined, pod.metadata.namespace ?? '');
-      // Without the Namespace its labels are unknown, and they decide injection.
-      if (!namespace) continue;
-      const decision = injectionDecision(pod, namespace);
-      if (!decision.inject) continue;
+    for (const { pod, decision } of view.namespaces().flatMap((ns) => uninjected(view, ns))) {
       const subject = view.subjectOf(pod);
       const key = `${subject.kind}/${subject.namespace ?? ''}/${subject.name}`;
       const entry = bySubject.get(key);

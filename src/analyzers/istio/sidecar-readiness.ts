@@ -3,6 +3,7 @@
 import type { ContainerStatus, Pod } from '../../model/core.js';
 import type { ObjectRef } from '../../model/meta.js';
 import { ageMs, describeRef, describeState, eventEvidence, formatDuration, objectRef, olderThan, recheckWhenAged } from '../evidence.js';
+import { ListMemo } from '../list-memo.js';
 import type { AnalysisContext, Analyzer, Finding } from '../types.js';
 import { controlPlaneComponents } from './control-plane.js';
 import { ISTIO_PROXY, injectedRevision, isGatewayPod, isLivePod, proxyContainerOf } from './mesh.js';
@@ -62,6 +63,10 @@ function previousLogs(ctx: AnalysisContext, pod: Pod): string[] {
   return lines.length > 0 ? ['last log lines of the previous istio-proxy instance:', ...lines.slice(-ctx.settings.evidence.maxLogLines).map((line) => `  ${line}`)] : [];
 }
 
+/** Per namespace's pods: the live pods with an istio-proxy sidecar, redone only where pods changed. */
+const podsWithSidecar = new ListMemo<Pod, readonly Pod[]>();
+const livePodsWithSidecar = (pods: readonly Pod[]): Pod[] => pods.filter((pod) => isLivePod(pod) && proxyContainerOf(pod) !== undefined && !isGatewayPod(pod));
+
 export const istioSidecarReadiness: Analyzer = {
   name: 'istio-sidecar-readiness',
   description: 'istio-proxy sidecars (regular or native) that crash-loop, restart often, or stay not ready.',
@@ -71,8 +76,7 @@ export const istioSidecarReadiness: Analyzer = {
   analyze(ctx) {
     const { view } = ctx;
     const bySubject = new Map<string, { subject: ObjectRef; troubles: ProxyTrouble[] }>();
-    for (const pod of view.list('Pod')) {
-      if (!isLivePod(pod)) continue;
+    for (const pod of view.namespaces().flatMap((ns) => podsWithSidecar.get(view.inNamespace('Pod', ns), livePodsWithSidecar))) {
       const trouble = proxyTrouble(ctx, pod);
       if (!trouble) continue;
       const subject = view.subjectOf(pod);

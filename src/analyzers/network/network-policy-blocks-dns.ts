@@ -37,7 +37,9 @@ export const networkPolicyBlockedDns: Analyzer = {
   analyze({ view }) {
     const names = dnsPortNames(view);
     const groups = new Map<string, { subject: ObjectRef; pods: Pod[]; policies: NetworkPolicy[] }>();
-    for (const pod of view.list('Pod')) {
+    // Only a namespace with a NetworkPolicy can isolate a pod (policies select pods of their own namespace).
+    const pods = view.namespaces().filter((ns) => view.inNamespace('NetworkPolicy', ns).length > 0).flatMap((ns) => view.inNamespace('Pod', ns));
+    for (const pod of pods) {
       if (isPodTerminal(pod) || pod.metadata.deletionTimestamp) continue;
       const policies = isolatingPolicies(view, pod, 'Egress');
       if (policies.length === 0 || allowsDns(policies, names)) continue;

@@ -4,6 +4,7 @@
 import type { Node, Pod } from '../../model/core.js';
 import { formatBytes, formatCores, parseQuantity } from '../../model/quantity.js';
 import { isPodTerminal, objectRef } from '../evidence.js';
+import { ListMemo } from '../list-memo.js';
 import type { Analyzer, Finding } from '../types.js';
 import type { ResourceKind } from './pod-resources.js';
 import { effectivePodResource } from './pod-resources.js';
@@ -68,6 +69,24 @@ function topPods(pods: readonly Pod[], booking: Booking): string {
   return `largest ${booking.resource} ${booking.kind}: ${ranked.join(', ')}`;
 }
 
+interface NodeLoad {
+  /** The node's non-terminated pods. */
+  readonly pods: readonly Pod[];
+  readonly cpuRequests: number;
+  readonly memoryRequests: number;
+  readonly memoryLimits: number;
+}
+
+/** Per list of a node's pods: re-summed only for the nodes whose pods changed since the last pass. */
+const loads = new ListMemo<Pod, NodeLoad>();
+
+function loadOf(podsOnNode: readonly Pod[]): NodeLoad {
+  return loads.get(podsOnNode, (all) => {
+    const pods = all.filter((pod) => !isPodTerminal(pod));
+    return { pods, cpuRequests: sum(pods, 'requests', 'cpu'), memoryRequests: sum(pods, 'requests', 'memory'), memoryLimits: sum(pods, 'limits', 'memory') };
+  });
+}
+
 export const overcommittedNodes: Analyzer = {
   name: 'overcommitted-nodes',
   description: 'Nodes whose pods together reserve more than the allowed share of allocatable CPU or memory.',
@@ -78,14 +97,15 @@ export const overcommittedNodes: Analyzer = {
     const findings: Finding[] = [];
     for (const node of view.list('Node')) {
       if (node.metadata.deletionTimestamp) continue;
-      const pods = view.podsOnNode(node.metadata.name).filter((pod) => !isPodTerminal(pod));
+      const load = loadOf(view.podsOnNode(node.metadata.name));
+      const { pods } = load;
       const bookings: Booking[] = [];
       const cpu = parseQuantity(node.status.allocatable?.cpu);
       const memory = parseQuantity(node.status.allocatable?.memory);
-      if (cpu) bookings.push({ resource: 'cpu', kind: 'requests', total: sum(pods, 'requests', 'cpu'), allocatable: cpu, threshold: nodeRequestsOvercommit });
+      if (cpu) bookings.push({ resource: 'cpu', kind: 'requests', total: load.cpuRequests, allocatable: cpu, threshold: nodeRequestsOvercommit });
       if (memory) {
-        bookings.push({ resource: 'memory', kind: 'requests', total: sum(pods, 'requests', 'memory'), allocatable: memory, threshold: nodeRequestsOvercommit });
-        bookings.push({ resource: 'memory', kind: 'limits', total: sum(pods, 'limits', 'memory'), allocatable: memory, threshold: nodeMemoryLimitsOvercommit });
+        bookings.push({ resource: 'memory', kind: 'requests', total: load.memoryRequests, allocatable: memory, threshold: nodeRequestsOvercommit });
+        bookings.push({ resource: 'memory', kind: 'limits', total: load.memoryLimits, allocatable: memory, threshold: nodeMemoryLimitsOvercommit });
       }
       const exceeded = bookings.filter((b) => b.total > b.threshold * b.allocatable);
       if (exceeded.length === 0) continue;
