@@ -355,11 +355,20 @@ export class Manager {
   private schedulePass(full = false): void {
     if (full) this.fullPassPending = true;
     if (this.passTimer || this.stopping) return;
+    // A pass holds the event loop for as long as it runs; waiting at least that long before the next
+    // one leaves half of the time to watch events and report writes. At 50,000 pods a pass at rest
+    // takes hundreds of milliseconds and kwok's crash loops change pods every few milliseconds:
+    // passes back to back starved the writes of the first reports and of the changes behind them.
+    // At most a second: after a full pass (seconds at this scale) the next change must not wait as long.
+    const spacingMs = Math.min(this.lastPassMs, 1000);
     this.passTimer = setTimeout(() => {
       this.passTimer = undefined;
       this.runPass();
-    }, this.options.debounceMs ?? 50);
+    }, Math.max(this.options.debounceMs ?? 50, spacingMs));
   }
+
+  /** How long the last analysis pass took (see schedulePass). */
+  private lastPassMs = 0;
 
   private runPass(): void {
     const { metrics, log } = this.options;
@@ -389,6 +398,7 @@ export class Manager {
     // The garbage of listing (or of many changes) goes before the pass adds its own.
     this.options.heapCheck?.();
     const pass = this.analysis.run(this.cache.view, now, request);
+    this.lastPassMs = pass.durationMs;
     this.scheduleRecheck();
     metrics.analysisDuration.observe(pass.durationMs / 1000);
     log.debug({ analyzers: pass.analyzersRun, subjects: pass.subjectsRun, changed: pass.changed.length, ms: Math.round(pass.durationMs) }, 'analysis pass');
