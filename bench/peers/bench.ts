@@ -300,7 +300,7 @@ async function runOneShots(results: Record<string, unknown>, all: readonly Break
   const listSeconds = (JSON.parse(list.result.stdout.trim().split('\n').pop() ?? '{}') as { seconds?: number[] }).seconds?.[0] ?? list.seconds;
   await sleep(1000);
   results.bareList = { seconds: round(listSeconds, 2), requests: audit.requestsSince(listMark, 'bench-list'), bytes: Math.round(list.bytes) };
-  log(`bare LIST: ${round(list.seconds, 2)} s, ${JSON.stringify(results.bareList)}`);
+  log(`bare LIST: ${round(listSeconds, 2)} s, ${JSON.stringify(results.bareList)}`);
 
   // One-shot runs, one tool at a time, each after an idle measurement.
   const oneShot: Record<string, unknown> = {};
