@@ -114,7 +114,7 @@ function section(r: Results, scaleName: string): string {
   for (const t of allTools) {
     const o = r.oneShot[t]!;
     const wall = finished(o) ? `${o.wallSeconds} s` : `${o.limit}: stopped after ${o.wallSeconds} s`;
-    lines.push(`| ${o.name} | ${wall} | ${fmt(o.requests.total)} (${Object.entries(o.requests.byVerb).map(([v, n]) => `${v} ${fmt(n)}`).join(', ')}) | ${mib(o.bytes)} MiB | ${o.peakRssMiB} MiB |`);
+    lines.push(`| ${o.name} | ${wall} | ${fmt(o.requests.total)} (${Object.entries(o.requests.byVerb).map(([v, n]) => `${v} ${fmt(n)}`).join(', ')}) | ${finished(o) ? `${mib(o.bytes)} MiB` : '- (stopped: not comparable)'} | ${o.peakRssMiB} MiB |`);
   }
   const c = r.controller;
   if (c) {
