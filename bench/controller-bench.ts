@@ -28,6 +28,7 @@ import { KubeRequestError, connectionFromKubeConfig, kubeGetter } from '../src/k
 import type { KubeGetter } from '../src/kube/http.js';
 import { parseStoredReport } from '../src/report/healthreport.js';
 import { refKey } from '../src/report/report.js';
+import { bareListArgs, bareListSeconds } from './bare-list.js';
 import { AuditLog, bytesServed, idleByteRate, watchEventMeanSizes } from './peers/apiserver-load.js';
 import { KIND_DESCRIPTORS } from '../src/model/kinds.js';
 import type { KindName } from '../src/model/kinds.js';
@@ -309,12 +310,6 @@ function startController(configFile: string): Controller {
   return { child, startedAt, metricsUrl, firstPassAt, syncedAt, exited };
 }
 
-/** bench/bare-list.ts in a child process: the seconds of each of `runs` LISTs. */
-function bareListSeconds(runs: number): number[] {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/bare-list.ts'), '--kubeconfig', KUBECONFIG, '--runs', String(runs)], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  return (JSON.parse(out.trim().split('\n').pop() ?? '{}') as { seconds: number[] }).seconds;
-}
-
 function expectedReports(snapshot: ClusterSnapshot): { expected: string[]; expectedByCheck: Record<string, number> } {
   const config = parseControllerConfig(CONTROLLER_CONFIG, 'bench');
   const analysis = new IncrementalAnalysis(ANALYZERS, () => config.analysis);
@@ -350,7 +345,7 @@ async function main(): Promise<void> {
 
   // (a) The bare LIST of every kind the controller watches, three times (median).
   // Timed in a fresh process (bench/bare-list.ts), as the controller starts in one.
-  const listTimes = bareListSeconds(3);
+  const listTimes = bareListSeconds(execFileSync(process.execPath, bareListArgs(KUBECONFIG, 3), { encoding: 'utf8', maxBuffer: 1 << 20 }));
   const listS = quantile(listTimes, 0.5);
   log(`bare LIST of all kinds (fresh process): ${listTimes.map((t) => round(t, 2)).join(' / ')} s`);
   // The reports to expect: the controller's own first pass, on a snapshot listed here (untimed) and

@@ -19,6 +19,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { KubeRequestError, connectionFromKubeConfig, kubeGetter } from '../../src/kube/http.js';
 import type { KubeGetter } from '../../src/kube/http.js';
 import { FULL_SHAPE, LARGE_SHAPE, countObjects, populate, serviceBody, totals } from '../controller-scenario.js';
+import { bareListArgs, bareListSeconds } from '../bare-list.js';
 import { AuditLog, idleByteRate, measureBytes } from './apiserver-load.js';
 import { BREAKAGE_TYPES, EXTRA_PODS, EXTRA_UNBOUND_PODS, breakages, extraNamespace, lookAlikes, populateExtras, webhookName } from './scenario.js';
 import type { Breakage, ObjectRef } from './scenario.js';
@@ -296,8 +297,8 @@ async function runOneShots(results: Record<string, unknown>, all: readonly Break
   let idle = await idleByteRate(admin, 20);
   const listMark = audit.mark();
   // In a fresh process, as every tool runs (bench/bare-list.ts); its own figure is the LIST alone, without start-up.
-  const list = await measureBytes(admin, idle, () => runMeasured(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/bare-list.ts'), '--kubeconfig', listConfig, '--runs', '1']));
-  const listSeconds = (JSON.parse(list.result.stdout.trim().split('\n').pop() ?? '{}') as { seconds?: number[] }).seconds?.[0] ?? list.seconds;
+  const list = await measureBytes(admin, idle, () => runMeasured(process.execPath, bareListArgs(listConfig, 1)));
+  const listSeconds = bareListSeconds(list.result.stdout)[0] ?? list.seconds;
   await sleep(1000);
   results.bareList = { seconds: round(listSeconds, 2), requests: audit.requestsSince(listMark, 'bench-list'), bytes: Math.round(list.bytes) };
   log(`bare LIST: ${round(listSeconds, 2)} s, ${JSON.stringify(results.bareList)}`);

@@ -121,7 +121,6 @@ export class Manager {
   private leading = false;
   private stopping = false;
   private firstPassDone = false;
-  private syncedLogged = false;
 
   constructor(private readonly options: ManagerOptions) {
     this.now = options.now ?? Date.now;
@@ -377,9 +376,8 @@ export class Manager {
       this.schedulePass();
       return;
     }
-    if (!this.syncedLogged) {
-      // The end of the start-up LIST of every kind: what the time to the first reports is made of.
-      this.syncedLogged = true;
+    if (!this.firstPassDone) {
+      // The end of the start-up LIST of every kind (the first pass follows at once): what the time to the first reports is made of.
       log.info({ objects: this.cache.kinds().reduce((sum, kind) => sum + this.cache.count(kind), 0) }, 'cache synced: every kind listed');
     }
     const now = this.now();

@@ -4,6 +4,7 @@
 // docs/benchmarks.md.
 import { describe, expect, it } from 'vitest';
 import { FULL_SHAPE } from '../../bench/controller-scenario.js';
+import { bareListSeconds } from '../../bench/bare-list.js';
 import { breakages } from '../../bench/peers/scenario.js';
 import { healthreportFindings, k8sgptFindings, popeyeFindings, runMeasured } from '../../bench/peers/tools.js';
 
@@ -96,5 +97,12 @@ describe('runMeasured limits', () => {
     expect(quick.limit).toBeUndefined();
     expect(quick.exitCode).toBe(0);
     expect(quick.stdout.trim()).toBe('{}');
+  });
+});
+
+describe('the bare LIST reference', () => {
+  it("reads the seconds from bench/bare-list.ts's last line, and says so when there are none", () => {
+    expect(bareListSeconds('(node) a warning first\n{"seconds":[27.71,29.45]}\n')).toEqual([27.71, 29.45]);
+    expect(() => bareListSeconds('{"error":"connection refused"}')).toThrow(/printed no seconds/);
   });
 });
