@@ -494,7 +494,10 @@ export class Manager {
         this.queue.forget(item.key);
       } catch (error) {
         const status = error instanceof KubeRequestError ? error.status : undefined;
-        this.options.log[status === 409 ? 'debug' : 'warn']({ subject: item.key, status, err: error instanceof Error ? error.message : String(error) }, 'reconcile failed: retrying with backoff');
+        // A conflict is retried as a matter of course; a write into a namespace being deleted fails
+        // until the namespace (and with it the subject) is gone. Neither is a fault worth a warning.
+        const expected = status === 409 || (status === 403 && error instanceof KubeRequestError && error.reason.includes('because it is being terminated'));
+        this.options.log[expected ? 'debug' : 'warn']({ subject: item.key, status, err: error instanceof Error ? error.message : String(error) }, 'reconcile failed: retrying with backoff');
         this.queue.addRateLimited(item.key);
       } finally {
         this.queue.done(item.key);
